@@ -1,0 +1,3 @@
+"""cells layer (see design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""client layer (see design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""render layer (see design.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""widgets layer (see design.md)."""
+
+__all__: list[str] = []
