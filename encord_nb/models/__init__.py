@@ -136,6 +136,7 @@ __all__ = [
     "SkeletonVertex",
     "StageType",
     "Vertex",
+    "Visibility",
     "Workflow",
     "WorkflowGraphNode",
     "WorkflowPathway",

@@ -233,11 +233,15 @@ def _label_format_error(
     if label_hash is None and isinstance(raw, dict) and isinstance(raw.get("label_hash"), str):
         label_hash = raw["label_hash"]
     path, object_hash, node = list(prefix), None, raw
-    for step in first["loc"]:
+    loc = first["loc"]
+    for position, step in enumerate(loc):
         if isinstance(node, dict) and str(step) in node:
             node = node[str(step)]
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
+        elif position == len(loc) - 1 and isinstance(node, dict):
+            path.append(str(step))  # the key that is missing
+            break
         else:
             continue  # a union branch or model tag, not a key of the data
         path.append(str(step))
