@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
 from ..exceptions import LabelFormatError
 from ._answers import ClassificationAnswer, FrameRange, ObjectActions, ObjectAnswer
 from ._base import WireModel
-from ._enums import AnnotationTaskStatus, DataType, LabelStatus, Tolerant
+from ._enums import AnnotationTaskStatus, DataType, LabelStatus, Shape, Tolerant
 from ._objects import BitmaskObject, FrameLabels
 
 RawLabelRow = Union[bytes, str, dict]
@@ -247,10 +247,15 @@ def _label_format_error(
         path.append(str(step))
         if isinstance(node, dict):
             object_hash = node.get("objectHash") or node.get("classificationHash") or object_hash
+    message = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        # pydantic lists every known tag; naming the bad one and the valid shapes reads better.
+        message = f"unknown shape {first['ctx']['tag']!r} (known: {', '.join(s.value for s in Shape)})"
+        path.append("shape")
     if object_hash is None and len(path) >= 2 and path[0] in ("object_answers", "object_actions", "classification_answers"):
         object_hash = path[1]
     return LabelFormatError(
-        f"label row does not fit the Encord format: {first['msg']}",
+        f"label row does not fit the Encord format: {message}",
         label_hash=label_hash,
         object_hash=object_hash,
         field=".".join(path) or None,

@@ -73,8 +73,8 @@ def test_unknown_shape_is_refused(image_row):
     # Given an object whose shape is unknown, then the error names it and the shape field.
     _object(image_row, "objPnt01")["shape"] = "hexagon"
     error = _parse_error(image_row)
-    assert error.object_hash == "objPnt01" and error.field.endswith("objects.5")
-    assert "hexagon" in str(error) or "shape" in str(error)
+    assert error.object_hash == "objPnt01" and error.field.endswith("objects.5.shape")
+    assert "unknown shape 'hexagon'" in str(error)
 
 
 def test_polygon_without_any_ring_is_refused(image_row):
