@@ -15,7 +15,8 @@ from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
 from ..exceptions import LabelFormatError
 from ._answers import ClassificationAnswer, FrameRange, ObjectActions, ObjectAnswer
 from ._base import WireModel
-from ._enums import AnnotationTaskStatus, DataType, LabelStatus, Shape, Tolerant
+from ._enums import DataType, Shape, Tolerant
+from ._metadata import RowIdentity
 from ._objects import BitmaskObject, FrameLabels
 
 RawLabelRow = Union[bytes, str, dict]
@@ -71,18 +72,8 @@ class DataUnit(_DataUnitBase):
         return self.labels.get(str(frame))
 
 
-class _LabelRowBase(WireModel):
-    label_hash: str | None = None
-    branch_name: str = "main"
-    created_at: str | None = None
-    last_edited_at: str | None = None
-    data_hash: str
-    dataset_hash: str | None = None
-    dataset_title: str | None = None
-    data_title: str | None = None
+class _LabelRowBase(RowIdentity):
     data_type: Tolerant[DataType]
-    label_status: Tolerant[LabelStatus] | None = None
-    annotation_task_status: Tolerant[AnnotationTaskStatus] | None = None
     is_shadow_data: bool | None = None
     object_answers: dict[str, ObjectAnswer] = Field(default_factory=dict)
     classification_answers: dict[str, ClassificationAnswer] = Field(default_factory=dict)

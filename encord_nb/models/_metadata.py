@@ -40,7 +40,22 @@ class ImageData(WireModel):
     image_hash: str | None = None
 
 
-class LabelRowMetadata(WireModel):
+class RowIdentity(WireModel):
+    """Fields a label row's listing entry and its full blurb share: identity, dates and statuses."""
+
+    label_hash: str | None = None
+    branch_name: str = "main"
+    created_at: str | None = None
+    last_edited_at: str | None = None
+    data_hash: str
+    dataset_hash: str | None = None
+    dataset_title: str | None = None
+    data_title: str | None = None
+    label_status: Tolerant[LabelStatus] | None = None
+    annotation_task_status: Tolerant[AnnotationTaskStatus] | None = None
+
+
+class LabelRowMetadata(RowIdentity):
     """One row of a project's listing: identity, status and media facts, without the labels.
 
     ``label_hash`` is ``None`` for a row never labelled. A row belongs to a workflow project exactly
@@ -52,18 +67,8 @@ class LabelRowMetadata(WireModel):
         (<DataType.IMG_GROUP: 'img_group'>, 'IMG_GROUP')
     """
 
-    label_hash: str | None = None
-    branch_name: str | None = None
-    created_at: str | None = None
-    last_edited_at: str | None = None
-    data_hash: str
-    dataset_hash: str | None = None
-    dataset_title: str | None = None
-    data_title: str | None = None
     data_type: UpperDataType
     data_link: str | None = None
-    label_status: Tolerant[LabelStatus] | None = None
-    annotation_task_status: Tolerant[AnnotationTaskStatus] | None = None
     workflow_graph_node: WorkflowGraphNode | None = None
     is_shadow_data: bool = False
     number_of_frames: int | None = None
