@@ -93,7 +93,7 @@ class _AnnotationInfo(CamelModel):
     created_by: str | None = None
     last_edited_at: str | None = None
     last_edited_by: str | None = None
-    confidence: Union[StrictFloat, StrictInt] = 1.0
+    confidence: float = 1.0
     manual_annotation: bool = True
 
 

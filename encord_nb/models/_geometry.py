@@ -140,7 +140,7 @@ class PolygonCoordinates(BaseModel):
         if polygons:
             return cls.model_construct(
                 polygons=[
-                    [[Vertex.model_construct(x=ring[i], y=ring[i + 1]) for i in range(0, len(ring) - 1, 2)] for ring in poly]
+                    [[Vertex.model_construct(x=float(ring[i]), y=float(ring[i + 1])) for i in range(0, len(ring) - 1, 2)] for ring in poly]
                     for poly in polygons
                 ]
             )

@@ -70,7 +70,7 @@ def rle_decode(rle: str, height: int, width: int) -> np.ndarray:
     """Decode an ``rleString`` into a ``(height, width)`` boolean mask.
 
     Example:
-        >>> rle_decode("83304", 4, 6).sum()
+        >>> int(rle_decode("83304", 4, 6).sum())
         6
 
     Raises:
