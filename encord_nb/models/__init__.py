@@ -80,6 +80,7 @@ from ._ontology import (
     OntologyStructure,
     SkeletonTemplate,
     SkeletonTemplateVertex,
+    parse_ontology,
 )
 from ._project import ProjectModel, Workflow, WorkflowPathway, WorkflowStage, WorkflowTask
 from ._rle import rle_decode, rle_encode
@@ -149,6 +150,7 @@ __all__ = [
     "parse_datetime",
     "parse_label_row",
     "parse_label_row_lazy",
+    "parse_ontology",
     "rle_decode",
     "rle_encode",
     "to_pixels",

@@ -7,7 +7,6 @@ row, the object and the field.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Union
 
 from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
@@ -15,7 +14,8 @@ from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
 from ..exceptions import LabelFormatError
 from ._answers import ClassificationAnswer, FrameRange, ObjectActions, ObjectAnswer
 from ._base import WireModel
-from ._enums import DataType, Shape, Tolerant
+from ._enums import DataType, Tolerant
+from ._errors import label_format_error, validate_wire
 from ._metadata import RowIdentity
 from ._objects import BitmaskObject, FrameLabels
 
@@ -171,7 +171,8 @@ class LazyLabelRow(_LabelRowBase):
                 cached = self._frame_cache[cache_key]
             else:
                 raw = unit.raw_frame(frame)
-                cached = None if raw is None else _validate_frame(raw, unit, self.label_hash, key)
+                where = ("data_units", key, "labels", *((str(frame),) if unit.is_frame_keyed else ()))
+                cached = None if raw is None else _validate_frame(raw, unit, self.label_hash, where)
                 self._frame_cache[cache_key] = cached
             if cached is not None:
                 return cached
@@ -185,11 +186,11 @@ class LazyLabelRow(_LabelRowBase):
 _FRAME_LABELS = TypeAdapter(FrameLabels)
 
 
-def _validate_frame(raw: Any, unit: _DataUnitBase, label_hash: str | None, unit_key: str) -> FrameLabels:
+def _validate_frame(raw: Any, unit: _DataUnitBase, label_hash: str | None, where: tuple[str, ...]) -> FrameLabels:
     try:
         labels = _FRAME_LABELS.validate_python(raw)
     except ValidationError as error:
-        raise _label_format_error(error, raw, label_hash=label_hash, prefix=("data_units", unit_key, "labels")) from None
+        raise label_format_error(error, raw, what="label row", label_hash=label_hash, prefix=where) from None
     _check_bitmasks(labels, unit, label_hash)
     return labels
 
@@ -209,50 +210,6 @@ def _check_bitmasks(labels: FrameLabels, unit: _DataUnitBase, label_hash: str | 
             )
 
 
-def _label_format_error(
-    error: ValidationError, raw: Any, *, label_hash: str | None = None, prefix: tuple = ()
-) -> LabelFormatError:
-    """Turn pydantic's report into one LabelFormatError that names the row, the object and the field."""
-    details = error.errors(include_url=False)
-    # Unions report every branch; the deepest location is the one that went furthest into the data.
-    first = max(details, key=lambda d: len(d["loc"]))
-    if isinstance(raw, (bytes, str)):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return LabelFormatError(f"label row is not valid JSON: {first['msg']}", label_hash=label_hash)
-    if label_hash is None and isinstance(raw, dict) and isinstance(raw.get("label_hash"), str):
-        label_hash = raw["label_hash"]
-    path, object_hash, node = list(prefix), None, raw
-    loc = first["loc"]
-    for position, step in enumerate(loc):
-        if isinstance(node, dict) and str(step) in node:
-            node = node[str(step)]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        elif position == len(loc) - 1 and isinstance(node, dict):
-            path.append(str(step))  # the key that is missing
-            break
-        else:
-            continue  # a union branch or model tag, not a key of the data
-        path.append(str(step))
-        if isinstance(node, dict):
-            object_hash = node.get("objectHash") or node.get("classificationHash") or object_hash
-    message = first["msg"]
-    if first["type"] == "union_tag_invalid":
-        # pydantic lists every known tag; naming the bad one and the valid shapes reads better.
-        message = f"unknown shape {first['ctx']['tag']!r} (known: {', '.join(s.value for s in Shape)})"
-        path.append("shape")
-    if object_hash is None and len(path) >= 2 and path[0] in ("object_answers", "object_actions", "classification_answers"):
-        object_hash = path[1]
-    return LabelFormatError(
-        f"label row does not fit the Encord format: {message}",
-        label_hash=label_hash,
-        object_hash=object_hash,
-        field=".".join(path) or None,
-    )
-
-
 def parse_label_row(data: RawLabelRow) -> LabelRowBlurb:
     """Read a label row from JSON bytes, a JSON string or an already decoded dict.
 
@@ -264,12 +221,7 @@ def parse_label_row(data: RawLabelRow) -> LabelRowBlurb:
     Raises:
         LabelFormatError: the data does not fit the format; the error names the row, object and field.
     """
-    try:
-        row = (
-            LabelRowBlurb.model_validate(data) if isinstance(data, dict) else LabelRowBlurb.model_validate_json(data)
-        )
-    except ValidationError as error:
-        raise _label_format_error(error, data) from None
+    row = validate_wire(LabelRowBlurb, data, "label row")
     for unit in row.data_units.values():
         for labels in unit.frames().values():
             _check_bitmasks(labels, unit, row.label_hash)
@@ -282,10 +234,7 @@ def parse_label_row_lazy(data: RawLabelRow) -> LazyLabelRow:
     Raises:
         LabelFormatError: the row-level fields do not fit; frame errors surface when a frame is read.
     """
-    try:
-        return LazyLabelRow.model_validate(data) if isinstance(data, dict) else LazyLabelRow.model_validate_json(data)
-    except ValidationError as error:
-        raise _label_format_error(error, data) from None
+    return validate_wire(LazyLabelRow, data, "label row")
 
 
 def _ranges(frames: list[int]) -> list[FrameRange]:

@@ -7,6 +7,7 @@ from typing import Any, Union
 from pydantic import Field, PrivateAttr
 
 from ._base import CamelModel, WireModel
+from ._errors import validate_wire
 from ._enums import AttributeType, Shape
 
 
@@ -200,3 +201,16 @@ class OntologyStructure(WireModel):
 
 
 OntologyOption.model_rebuild()
+
+
+def parse_ontology(data: Union[bytes, str, dict]) -> OntologyStructure:
+    """Read an ontology structure (a project's ``editor_ontology`` or an ontology's ``editor``).
+
+    Example:
+        >>> parse_ontology(b'{"objects": [], "classifications": []}').objects
+        []
+
+    Raises:
+        LabelFormatError: the JSON does not fit; the error names the element (feature hash) and field.
+    """
+    return validate_wire(OntologyStructure, data, "ontology")

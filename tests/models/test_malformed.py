@@ -9,7 +9,7 @@ import math
 import pytest
 
 from encord_nb.exceptions import LabelFormatError
-from encord_nb.models import parse_label_row, parse_label_row_lazy
+from encord_nb.models import parse_label_row, parse_label_row_lazy, parse_ontology
 
 IMAGE_LABEL_HASH = "1abe1000-0000-4000-8000-0000000000a1"
 
@@ -115,4 +115,14 @@ def test_lazy_row_reports_a_bad_frame_when_it_is_read(video_row):
     with pytest.raises(LabelFormatError) as caught:
         row.frame_labels(7)
     assert caught.value.label_hash == video_row["label_hash"] and caught.value.object_hash == "objTrk01"
-    assert caught.value.field == f"data_units.{unit_key}.labels.objects.0.boundingBox.x"
+    assert caught.value.field == f"data_units.{unit_key}.labels.7.objects.0.boundingBox.x"
+
+
+def test_bad_ontology_names_the_element_and_field(ontology_dict):
+    # Given an ontology attribute with an unknown type, then the error names that attribute's hash and field.
+    ontology_dict["objects"][0]["attributes"][1]["type"] = "slider"
+    with pytest.raises(LabelFormatError) as caught:
+        parse_ontology(json.dumps(ontology_dict))
+    assert caught.value.object_hash == "FaFlags1"
+    assert caught.value.field == "objects.0.attributes.1.type"
+    assert str(caught.value).startswith("ontology does not fit the Encord format")
