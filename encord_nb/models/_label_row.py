@@ -80,6 +80,30 @@ class _LabelRowBase(RowIdentity):
     object_actions: dict[str, ObjectActions] = Field(default_factory=dict)
     spaces: dict[str, Any] | None = None
 
+    def data_unit_for_frame(self, frame: int) -> Any:
+        """The data unit that shows ``frame`` (the single unit of a video or image), or ``None``."""
+        units = self.data_units.values()  # type: ignore[attr-defined]
+        if self.data_type in (DataType.VIDEO, DataType.IMAGE) and len(units) == 1:
+            return next(iter(units))
+        return next((u for u in units if u.frame_index == frame), None)
+
+    def _legacy_classification_entries(self) -> list[tuple[int, str]]:
+        """``(frame, classificationHash)`` of every legacy per-frame classification entry."""
+        raise NotImplementedError
+
+    def classification_frames(self) -> dict[str, list[int]]:
+        """Frames of every classification instance: its ``range`` joined with legacy per-frame entries.
+
+        Global classifications (empty range, no frame entries) map to an empty list.
+        """
+        frames: dict[str, set[int]] = {
+            key: {f for start, end in (answer.range or ()) for f in range(start, end + 1)}
+            for key, answer in self.classification_answers.items()
+        }
+        for number, classification_hash in self._legacy_classification_entries():
+            frames.setdefault(classification_hash, set()).add(number)
+        return {key: sorted(value) for key, value in frames.items()}
+
 
 class LabelRowBlurb(_LabelRowBase):
     """A full label row as the platform sends it, every frame typed.
@@ -102,26 +126,13 @@ class LabelRowBlurb(_LabelRowBase):
                 return labels
         return None
 
-    def data_unit_for_frame(self, frame: int) -> DataUnit | None:
-        """The data unit that shows ``frame`` (the single unit of a video or image)."""
-        if self.data_type in (DataType.VIDEO, DataType.IMAGE) and len(self.data_units) == 1:
-            return next(iter(self.data_units.values()))
-        return next((u for u in self.data_units.values() if u.frame_index == frame), None)
-
-    def classification_frames(self) -> dict[str, list[int]]:
-        """Frames of every classification instance: its ``range`` joined with legacy per-frame entries.
-
-        Global classifications (empty range, no frame entries) map to an empty list.
-        """
-        frames: dict[str, set[int]] = {
-            key: {f for start, end in (answer.range or ()) for f in range(start, end + 1)}
-            for key, answer in self.classification_answers.items()
-        }
-        for unit in self.data_units.values():
-            for number, labels in unit.frames().items():
-                for entry in labels.classifications:
-                    frames.setdefault(entry.classification_hash, set()).add(number)
-        return {key: sorted(value) for key, value in frames.items()}
+    def _legacy_classification_entries(self) -> list[tuple[int, str]]:
+        return [
+            (number, entry.classification_hash)
+            for unit in self.data_units.values()
+            for number, labels in unit.frames().items()
+            for entry in labels.classifications
+        ]
 
 
 class LazyDataUnit(_DataUnitBase):
@@ -177,6 +188,16 @@ class LazyLabelRow(_LabelRowBase):
             if cached is not None:
                 return cached
         return None
+
+    def _legacy_classification_entries(self) -> list[tuple[int, str]]:
+        # Reads only the raw "classifications" lists, so no frame gets validated.
+        found = []
+        for unit in self.data_units.values():
+            for number in unit.frame_numbers():
+                for entry in (unit.raw_frame(number) or {}).get("classifications") or ():
+                    if isinstance(entry, dict) and isinstance(entry.get("classificationHash"), str):
+                        found.append((number, entry["classificationHash"]))
+        return found
 
     def to_blurb(self) -> LabelRowBlurb:
         """Validate every frame and return the fully typed row."""
@@ -284,15 +305,20 @@ def _to_current_form(row: LabelRowBlurb) -> LabelRowBlurb:
     return row.model_copy(update={"classification_answers": answers, "data_units": units})
 
 
-def dump_label_row(row: LabelRowBlurb) -> dict[str, Any]:
+def dump_label_row(row: LabelRowBlurb | LazyLabelRow) -> dict[str, Any]:
     """Write a label row as a JSON-ready dict in the current Encord form.
 
     Keys that were absent on read stay absent, extra keys come back, and legacy per-frame
     classification entries are folded into ranged ``classification_answers`` (empty
     ``labels.classifications``). A row read in the current form dumps to JSON equal to its input.
+    A lazy row is dumped without validating its frames unless it holds legacy entries.
 
     Example:
         >>> dump_label_row(parse_label_row({"data_hash": "d", "data_type": "image"}))
         {'data_hash': 'd', 'data_type': 'image'}
     """
+    if isinstance(row, LazyLabelRow):
+        if not row._legacy_classification_entries():
+            return row.model_dump(mode="json", by_alias=True, exclude_unset=True)  # frames stay raw
+        row = row.to_blurb()
     return _to_current_form(row).model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 
-from encord_nb.models import dump_label_row, merge_attribute_answers, parse_label_row, ObjectAnswer
+from encord_nb.models import ObjectAnswer, dump_label_row, merge_attribute_answers, parse_label_row, parse_label_row_lazy
 
 
 def _legacy_entry(classification_hash: str) -> dict:
@@ -78,3 +79,13 @@ def test_split_checklist_answers_are_merged():
     assert [o.feature_hash for o in merged["FaFlags1"].answers] == ["FoOccl01", "FoTrunc1"]
     assert merged["FaSize01"].answers == 3.5
     assert merge_attribute_answers([]) == {}
+
+
+def test_lazy_rows_merge_and_write_the_same_way(video_row):
+    # Given the legacy video read lazily, then its classification frames and its dump match the eager row's.
+    legacy = _legacy_video(video_row)
+    lazy, eager = parse_label_row_lazy(json.dumps(legacy)), parse_label_row(legacy)
+    assert lazy.classification_frames() == eager.classification_frames()
+    assert dump_label_row(lazy) == dump_label_row(eager)
+    # and a current-form lazy row dumps as read, without validating its frames
+    assert dump_label_row(parse_label_row_lazy(json.dumps(video_row))) == video_row
