@@ -4,6 +4,11 @@ Reading is tolerant (extra keys kept, legacy forms accepted); writing is faithfu
 and dumped with :func:`dump_label_row` or ``model_dump(mode="json", exclude_unset=True)`` gives back
 equal JSON). Geometry stays normalised 0..1; :func:`to_pixels` is the one conversion to pixels.
 
+Two ways to read a label row: :func:`parse_label_row` types every frame in one pass;
+:func:`parse_label_row_lazy` keeps frames raw and types one frame when it is asked for (long videos).
+Dumps leave out fields that were never set, so pass every field you want written when building
+models in code (e.g. ``confidence`` and ``manual_annotation`` of a new object).
+
 Example:
     >>> from encord_nb.models import parse_label_row, to_pixels
     >>> row = parse_label_row(open("label_row_image.json", "rb").read())     # doctest: +SKIP

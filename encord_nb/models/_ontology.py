@@ -139,6 +139,8 @@ OntologyElement = Union[OntologyObject, OntologyClassification, OntologyAttribut
 class OntologyStructure(WireModel):
     """An ontology: what can be labelled, with lookups by feature hash.
 
+    Lookups use an index built on first use, so treat a structure as read-only once queried.
+
     Example:
         >>> s = OntologyStructure(objects=[OntologyObject(name="Cat", shape="point", feature_node_hash="F1")])
         >>> s.object("F1").name

@@ -83,6 +83,9 @@ def test_img_group_sequences_are_strings_and_frames_follow_them(img_group_row):
     assert [u.data_sequence for u in units] == ["0", "1", "2"]
     assert [list(u.frames()) for u in units] == [[0], [1], [2]]
     assert row.data_unit_for_frame(2) is units[2]
+    lazy = parse_label_row_lazy(json.dumps(img_group_row))
+    assert lazy.data_unit_for_frame(1).data_hash == units[1].data_hash
+    assert lazy.frame_labels(1) == units[1].labels
 
 
 def test_video_frames_are_keyed_by_number(video_row):
