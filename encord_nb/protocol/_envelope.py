@@ -63,6 +63,13 @@ class V1ErrorCode(str, enum.Enum):
         """The HTTP status this code corresponds to (the envelope's ``status`` field)."""
         return _STATUS_OF_CODE[self]
 
+    @classmethod
+    def for_error(cls, status: int, code: str | None = None) -> V1ErrorCode:
+        """The code to send for an error: ``code`` itself when it is a known code, else by status."""
+        if code in cls._value2member_map_:
+            return cls(code)
+        return _CODE_OF_STATUS.get(status, cls.UNKNOWN_ERROR)
+
 
 _STATUS_OF_CODE = {
     V1ErrorCode.AUTHENTICATION_ERROR: 401,
@@ -76,6 +83,15 @@ _STATUS_OF_CODE = {
     V1ErrorCode.WRONG_PROJECT_TYPE_ERROR: 400,
     V1ErrorCode.CORRUPTED_LABEL_ERROR: 400,
     V1ErrorCode.UNKNOWN_ERROR: 400,
+}
+
+_CODE_OF_STATUS = {
+    400: V1ErrorCode.INVALID_ARGUMENTS_ERROR,
+    401: V1ErrorCode.AUTHENTICATION_ERROR,
+    403: V1ErrorCode.AUTHORISATION_ERROR,
+    404: V1ErrorCode.RESOURCE_NOT_FOUND_ERROR,
+    405: V1ErrorCode.METHOD_NOT_ALLOWED_ERROR,
+    429: V1ErrorCode.RATE_LIMIT_ERROR,
 }
 
 _EXCEPTION_OF_STATUS: dict[int, type[EncordStatusError]] = {

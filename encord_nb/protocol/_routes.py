@@ -35,7 +35,7 @@ class V2Route:
     STAGE_TASKS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks"
     STAGE_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/actions"
     TASK_REVIEWS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews"
-    REVIEW_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/reviews/actions"
+    REVIEW_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews/actions"
     ISSUES = PREFIX + "/projects/{project_hash}/issues"
     VALIDATION_STATE = PREFIX + "/projects/{project_hash}/labels/{label_hash}/validation-state"
 
