@@ -15,13 +15,16 @@ from collections.abc import Iterator
 import pytest
 
 try:
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser, expect, sync_playwright
 except ImportError as error:  # pragma: no cover - only without the test extras
     raise ImportError(
         "The browser tests need Playwright for Python: run `make test` or `pip install -e '.[test]'`."
     ) from error
 
-from lab_harness import CHROMIUM_PATH, MISSING_CHROMIUM_HELP, Lab, LabServer, launch_chromium
+from lab_harness import CHROMIUM_PATH, MISSING_CHROMIUM_HELP, UI_TIMEOUT_S, Lab, LabServer, launch_chromium
+
+# Python callbacks behind a click can take a while on a busy 2-core CI runner.
+expect.set_options(timeout=UI_TIMEOUT_S * 1000)
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,6 +289,26 @@ _NOTEBOOK_STATE_JS = """
   return {phase: 'open', kernel: status, cells: cells};
 }
 """
+# Executes code on the current notebook's kernel and collects its stdout, results and error.
+_RUN_PYTHON_JS = """
+async ({code, timeoutMs}) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code: code, store_history: false, allow_stdin: false});
+  let output = '';
+  let error = null;
+  future.onIOPub = message => {
+    const kind = message.header.msg_type;
+    if (kind === 'stream') output += message.content.text;
+    else if (kind === 'execute_result') output += message.content.data['text/plain'];
+    else if (kind === 'error') error = {ename: message.content.ename, evalue: message.content.evalue};
+  };
+  const timedOut = await Promise.race([
+    future.done.then(() => false),
+    new Promise(resolve => setTimeout(() => resolve(true), timeoutMs)),
+  ]);
+  return {output: output, error: error, timedOut: timedOut};
+}
+"""
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -338,6 +359,12 @@ class Lab:
         nbformat.write(notebook, self.server.root_dir / name)
         return name
 
+    def copy_notebook(self, source: Path, name: str | None = None) -> str:
+        """Copy an existing notebook (e.g. a tutorial) into the lab's root; returns its name there."""
+        name = name or source.name
+        shutil.copy2(source, self.server.root_dir / name)
+        return name
+
     def open_notebook(self, name: str) -> Page:
         """Open ``name`` (relative to the root dir) in a new tab; returns once its kernel is idle."""
         if not (self.server.root_dir / name).exists():
@@ -346,20 +373,21 @@ class Lab:
             )
         page = self._browser_context().new_page()
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and self.page_errors.append(message.text))
         # `reset` starts from an empty workspace instead of restoring the previous test's tabs.
-        page.goto(self.server.url(f"lab/tree/{name}", reset=""))
+        page.goto(self.server.url(f"lab/tree/{urllib.parse.quote(name)}", reset=""))
         self._wait_for(page, "the notebook to open with an idle kernel", NOTEBOOK_OPEN_TIMEOUT_S,
                        lambda state: state["phase"] == "open" and state["kernel"] == "idle")  # fmt: skip
         # More room for the notebook in screenshots: fold the file browser away.
         page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
         return page
 
-    def run_all(self, page: Page, timeout: float = RUN_ALL_TIMEOUT_S, raise_on_error: bool = True) -> None:
+    def run_all(self, page: Page, timeout: float = RUN_ALL_TIMEOUT_S) -> None:
         """Run every cell and wait until all code cells ran and the kernel is idle.
 
         Raises:
             LabTimeout: The cells were still running after ``timeout`` seconds.
-            NotebookCellError: A cell raised (unless ``raise_on_error`` is False).
+            NotebookCellError: A cell raised; the message names the first such cell.
         """
         # Clear the counts first, so a finished earlier run cannot pass for this one.
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
@@ -368,12 +396,28 @@ class Lab:
                                lambda s: s["phase"] == "open" and s["kernel"] == "idle"
                                and all(cell["count"] is not None for cell in s["cells"]))  # fmt: skip
         failures = [(number, cell["outputs"][0]) for number, cell in enumerate(state["cells"], 1) if cell["outputs"]]
-        if raise_on_error and failures:
+        if failures:
             number, error = failures[0]
             traceback = _ANSI_ESCAPE.sub("", "\n".join(error.get("traceback", [])))
             raise NotebookCellError(
                 f"code cell {number} raised {error['ename']}: {error['evalue']}\n{traceback}"
             )
+
+    def run_python(self, page: Page, code: str, timeout: float = UI_TIMEOUT_S) -> str:
+        """Run ``code`` in the notebook's kernel, outside any cell; returns what it printed.
+
+        For checking Python-side state after a UI action, e.g. ``lab.run_python(page, "print(clicks)")``.
+
+        Raises:
+            NotebookCellError: The code raised.
+        """
+        result = page.evaluate(_RUN_PYTHON_JS, {"code": code, "timeoutMs": timeout * 1000})
+        if result["timedOut"]:
+            raise LabTimeout(f"the kernel did not finish {code!r} within {timeout:.0f} s")
+        if result["error"]:
+            error = result["error"]
+            raise NotebookCellError(f"{code!r} raised {error['ename']}: {error['evalue']}")
+        return result["output"]
 
     def _wait_for(self, page: Page, what: str, timeout: float, done) -> dict:
         deadline = time.monotonic() + timeout

@@ -33,6 +33,7 @@ def test_widgets_render_and_run_python_callbacks_on_click_and_key(lab):
     expect(status).to_have_text("clicked 1")
     second_picture = lab.wait_for_image_change(image, first_picture)
     assert lab.image_src(image) != first_src
+    assert lab.run_python(page, "print(clicks)") == "1\n"
     lab.screenshot(page, "after-click", show=status)
 
     # When ArrowRight is pressed over the image, then the ipyevents handler in Python sees it
@@ -51,3 +52,8 @@ def test_run_all_reports_the_failing_cell_with_its_traceback(lab):
     with pytest.raises(NotebookCellError, match=r"code cell 2 raised ValueError: bad answer 42"):
         lab.run_all(page)
     lab.screenshot(page, "cell-error")
+
+    # And code run in the kernel afterwards sees the first cell's state and reports its own errors
+    assert lab.run_python(page, "answer + 1") == "43"
+    with pytest.raises(NotebookCellError, match="NameError"):
+        lab.run_python(page, "undefined_name")
