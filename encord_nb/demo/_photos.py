@@ -131,7 +131,7 @@ def _coin_outline(pixels: np.ndarray, coin: tuple[float, float, float, float], r
     height, width = pixels.shape
     x, y, w, h = coin
     cx, cy = (x + w / 2) * width, (y + h / 2) * height
-    reach = 0.75 * max(w * width, h * height)
+    reach = 0.6 * max(w * width, h * height)
     out = []
     for k in range(rays):
         angle = 2 * math.pi * k / rays
@@ -144,7 +144,7 @@ def _coin_outline(pixels: np.ndarray, coin: tuple[float, float, float, float], r
                 break
             if pixels[py, px] > 100:
                 last = r
-            elif r - last > 4:
+            elif r - last > 2:
                 break
             r += 0.5
         out.append(((cx + dx * last) / width, (cy + dy * last) / height))
