@@ -31,6 +31,7 @@ STORE_NAME = "workspace.sqlite"
 MEDIA_NAME = "media"
 KEY_NAME = "demo_key"
 VERSION_KEY = "demo_content_version"
+KEY_META = "demo_key_file"  # the server reads it to find the demo user's key (relative to the workspace)
 VISUAL_QA = photos.VISUAL_QA
 MANUAL_QA = "Demo: manual QA"
 IMAGES = Path(__file__).with_name("images")
@@ -139,6 +140,7 @@ def build_demo(path: str | Path | None = None, force: bool = False) -> DemoWorks
             shutil.rmtree(media_path, ignore_errors=True)
             with Store(store_path, media_path) as store:
                 _fill(store, public_key_hex)
+                store.set_meta(KEY_META, KEY_NAME)
                 store.set_meta(VERSION_KEY, version)
         else:
             with Store(store_path, media_path) as store:

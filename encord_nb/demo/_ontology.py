@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ONTOLOGY_HASH = "demo0nt1"
+ONTOLOGY_HASH = "0a7d0c1a-5b1f-4c3e-9a47-3d2f8e6b1c01"  # the SDK wants a UUID here
 ONTOLOGY_TITLE = "Demo: things in photos"
 
 

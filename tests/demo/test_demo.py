@@ -245,3 +245,24 @@ def test_the_cli_builds_and_shows(tmp_path):
     shown = subprocess.run([sys.executable, "-m", "encord_nb.demo", "show", "--path", str(tmp_path / "ws")],
                            capture_output=True, text=True, cwd=ROOT, check=True)
     assert "Demo: visual QA" in shown.stdout and "coins.png" in shown.stdout and "predictions" in shown.stdout
+
+
+def test_the_official_sdk_reads_every_demo_row_through_the_server(demo, store, sdk_client_class):
+    # Given the demo workspace served on loopback, signed in with the demo key
+    from encord_nb.server import serve
+
+    with serve(demo.path) as server:
+        assert server.demo_key_path == demo.key_path
+        user = sdk_client_class.create_with_ssh_private_key(demo.key_path.read_text(), domain=server.domain)
+        for title, project_hash in demo.projects.items():
+            project = user.get_project(project_hash)
+            assert project.title == title
+            # When every labelled row is initialised by the SDK
+            rows = [r for r in project.list_label_rows_v2() if r.label_hash is not None]
+            assert rows
+            for row in rows:
+                row.initialise_labels()
+                # Then it holds exactly the objects and classifications the store has
+                stored = store.get_label_row(row.label_hash).blurb
+                assert len(row.get_object_instances()) == len(stored["object_answers"]), (title, row.data_title)
+                assert len(row.get_classification_instances()) == len(stored["classification_answers"])
