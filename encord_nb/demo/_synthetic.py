@@ -7,12 +7,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
 from encord_nb.server.store import Store, empty_blurb
 
 from . import _shapes as s
 from ._builder import IMAGES, MEDIA_NAME, STORE_NAME, demo_uuid, fill_blurb
 from ._ontology import ONTOLOGY_HASH, ONTOLOGY_STRUCTURE, ONTOLOGY_TITLE
 from ._photos import RowLabels
+from ._video import encode_mp4
 
 __all__ = ["SyntheticProject", "build_synthetic"]
 
@@ -61,25 +64,8 @@ def _labels(rng: random.Random, row: str, frames: int, objects: int) -> RowLabel
 
 
 def _write_clip(out: Path, frames: int) -> None:
-    from fractions import Fraction
-
-    import av
-    from PIL import Image
-
     still = Image.open(IMAGES / _IMAGE).convert("RGB").resize(_CLIP_SIZE)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(out), mode="w") as container:
-        stream = container.add_stream("libx264", rate=_CLIP_FPS)
-        stream.width, stream.height = _CLIP_SIZE
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"preset": "ultrafast", "threads": "1"}
-        for index in range(frames):
-            frame = av.VideoFrame.from_image(still)
-            frame.pts, frame.time_base = index, Fraction(1, _CLIP_FPS)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    encode_mp4(out, (still for _ in range(frames)), _CLIP_SIZE, _CLIP_FPS)
 
 
 def build_synthetic(

@@ -7,6 +7,7 @@ every frame, labels drawn on the photo are mapped into every frame and stay on t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -47,25 +48,35 @@ def box_in_frame(
     return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
 
 
-def write_video(photo: Path, out: Path) -> None:
-    """Render the pan over ``photo`` into an H.264 MP4 at ``out`` (same bytes for the same photo)."""
-    import av  # imported here: only building the demo needs the encoder
+def encode_mp4(out: Path, pictures: Iterable[Image.Image], size: tuple[int, int], fps: int = VIDEO_FPS) -> None:
+    """Encode RGB pictures of ``size`` into an H.264 MP4 at ``out``, one frame each, single-threaded
+    so the same pictures give the same bytes."""
+    import av  # imported here: only building a workspace needs the encoder
 
-    source = Image.open(photo).convert("RGB")
     out.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(out), mode="w") as container:
-        stream = container.add_stream("libx264", rate=VIDEO_FPS)
-        stream.width, stream.height = VIDEO_WIDTH, VIDEO_HEIGHT
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
-        stream.codec_context.time_base = Fraction(1, VIDEO_FPS)
+        stream.codec_context.time_base = Fraction(1, fps)
         stream.options = {"crf": "23", "preset": "veryfast", "threads": "1"}
-        for index in range(VIDEO_FRAMES):
-            left, top, w, h = window(index)
-            picture = source.resize((VIDEO_WIDTH, VIDEO_HEIGHT), Image.BILINEAR, box=(left, top, left + w, top + h))
+        for index, picture in enumerate(pictures):
             frame = av.VideoFrame.from_image(picture)
             frame.pts = index
-            frame.time_base = Fraction(1, VIDEO_FPS)
+            frame.time_base = Fraction(1, fps)
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+
+
+def write_video(photo: Path, out: Path) -> None:
+    """Render the pan over ``photo`` into an MP4 at ``out``."""
+    source = Image.open(photo).convert("RGB")
+
+    def pictures() -> Iterator[Image.Image]:
+        for index in range(VIDEO_FRAMES):
+            left, top, w, h = window(index)
+            yield source.resize((VIDEO_WIDTH, VIDEO_HEIGHT), Image.BILINEAR, box=(left, top, left + w, top + h))
+
+    encode_mp4(out, pictures(), (VIDEO_WIDTH, VIDEO_HEIGHT))

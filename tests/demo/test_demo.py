@@ -56,11 +56,14 @@ def test_a_second_build_reuses_the_first_quickly(demo):
 
 
 def test_a_forced_build_is_fast_and_keeps_the_key(tmp_path):
+    # Given a build, when it is forced again, then it is quick, keeps the key and makes the same video bytes
     started = time.perf_counter()
     first = build_demo(tmp_path / "ws")
+    video = (first.media_path / "videos" / "chelsea-pan.mp4").read_bytes()
     second = build_demo(tmp_path / "ws", force=True)
     assert time.perf_counter() - started < 20.0
     assert first.public_key_hex == second.public_key_hex
+    assert (second.media_path / "videos" / "chelsea-pan.mp4").read_bytes() == video
 
 
 def test_the_demo_key_is_private_and_registered(demo, store):
