@@ -58,6 +58,8 @@ class Annotation:
     created_by: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
     skeleton_edges: tuple[tuple[int, int], ...] = ()
+    #: Pixel shapes already converted, by image size (painting the same frame again skips the conversion).
+    _pixels: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def _answer_text(answer: AttributeAnswer) -> str:

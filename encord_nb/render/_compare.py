@@ -11,7 +11,7 @@ from PIL import Image
 
 from ._annotation import Annotation
 from ._colour import Colour
-from ._pixels import PixelBox, area_mask, pixel_shape, upright
+from ._pixels import PixelBox, annotation_shape, area_mask, upright
 from ._pillow import PillowPainter
 from ._style import ColourBy, Style
 
@@ -69,7 +69,7 @@ class _Region:
     """An annotation's pixels, as a box (fast IoU) or a mask in a box."""
 
     def __init__(self, annotation: Annotation, width: int, height: int):
-        shape = pixel_shape(annotation.coordinates, width, height)
+        shape = annotation_shape(annotation, width, height)
         self.mask: np.ndarray | None = None
         self.box: PixelBox | None = None
         if shape.kind in ("area", "mask") and shape.box is None:

@@ -6,7 +6,7 @@ import math
 from typing import Sequence
 
 from ._annotation import Annotation
-from ._pixels import PixelBox, area_mask, clip_box, pixel_shape
+from ._pixels import PixelBox, annotation_shape, area_mask, clip_box
 from ._pillow import drawing_order, point_radius
 
 #: How far (display pixels) from a line or point a click still hits it.
@@ -25,7 +25,7 @@ def _segment_distance(p: tuple[float, float], a: tuple[int, int], b: tuple[int, 
 
 
 def _hits(annotation: Annotation, x: int, y: int, width: int, height: int, tolerance: float, line_width: int) -> bool:
-    shape = pixel_shape(annotation.coordinates, width, height)
+    shape = annotation_shape(annotation, width, height)
     centre = (x + 0.5, y + 0.5)
     if shape.kind in ("area", "mask"):
         found = area_mask(shape, width, height)
@@ -87,7 +87,7 @@ def crop_box(annotation: Annotation, width: int, height: int, margin: float = CR
         >>> crop_box(box, 100, 100)
         (46, 46, 74, 74)
     """
-    extent = pixel_shape(annotation.coordinates, width, height).extent()
+    extent = annotation_shape(annotation, width, height).extent()
     if extent is None:
         return None
     x0, y0, x1, y1 = extent

@@ -21,7 +21,7 @@ from encord_nb.exceptions import UsageError
 from ._annotation import Annotation
 from ._colour import Colour, text_colour_on
 from ._pillow import HIGHLIGHT_EXTRA_FILL, HIGHLIGHT_WIDTH_FACTOR, drawing_order, fill_opacity, paint_fill, point_radius
-from ._pixels import PixelShape, pixel_shape, upright
+from ._pixels import PixelShape, annotation_shape, upright
 from ._style import Style
 from ._text import LABEL_PADDING, LabelPlacer
 
@@ -80,7 +80,7 @@ class MatplotlibPainter:
         artists = []
         labels = []
         for annotation in drawing_order(style.visible(annotations), selected):
-            shape = pixel_shape(annotation.coordinates, width, height)
+            shape = annotation_shape(annotation, width, height)
             colour = style.colour_of(annotation)
             chosen = annotation.object_hash == selected
             lw = base_width * (HIGHLIGHT_WIDTH_FACTOR if chosen else 1)

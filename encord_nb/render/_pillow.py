@@ -13,9 +13,9 @@ from encord_nb.exceptions import UsageError
 
 from ._annotation import Annotation
 from ._colour import Colour, text_colour_on
-from ._pixels import PixelBox, PixelShape, area_mask, pixel_shape, upright
+from ._pixels import PixelBox, PixelShape, annotation_shape, area_mask, upright
 from ._style import Style
-from ._text import LabelPlacer, text_mask
+from ._text import LabelPlacer, label_image
 
 #: JPEG quality used for frames sent to widgets: visually clean, several times smaller than PNG.
 DEFAULT_JPEG_QUALITY = 85
@@ -49,8 +49,9 @@ def paint_fill(out: Image.Image, shape: PixelShape, colour: Colour, opacity: flo
     if alpha == 0:
         return
     if shape.box is not None:
-        x0, y0, x1, y1 = shape.box
-        out.paste(colour, shape.box, Image.new("L", (x1 - x0, y1 - y0), alpha))
+        # Blending a crop is several times faster than pasting through a constant mask.
+        region = out.crop(shape.box)
+        out.paste(Image.blend(region, Image.new("RGB", region.size, colour), alpha / 255), shape.box)
         return
     found = area_mask(shape, *out.size)
     if found is not None:
@@ -102,7 +103,7 @@ class PillowPainter:
         canvas = ImageDraw.Draw(out)
         labels: list[_Label] = []
         for annotation in drawing_order(style.visible(annotations), selected):
-            shape = pixel_shape(annotation.coordinates, width, height)
+            shape = annotation_shape(annotation, width, height)
             colour = style.colour_of(annotation)
             chosen = annotation.object_hash == selected
             lw = line_width * HIGHLIGHT_WIDTH_FACTOR if chosen else line_width
@@ -113,7 +114,7 @@ class PillowPainter:
                 if extent is not None:
                     labels.append(_Label(extent, style.label_text(annotation), colour))
         if labels:
-            self._paint_labels(out, canvas, labels, style.font_size_for(width, height))
+            self._paint_labels(out, labels, style.font_size_for(width, height))
         return out
 
     def _paint(
@@ -156,15 +157,12 @@ class PillowPainter:
         canvas.ellipse((x - r, y - r, x + r, y + r), fill=colour, outline=text_colour_on(colour))
 
     @staticmethod
-    def _paint_labels(out: Image.Image, canvas: ImageDraw.ImageDraw, labels: list[_Label], font_size: int) -> None:
-        width, height = out.size
-        placer = LabelPlacer(width, height)
+    def _paint_labels(out: Image.Image, labels: list[_Label], font_size: int) -> None:
+        placer = LabelPlacer(*out.size)
         for label in labels:
-            mask = text_mask(label.text, font_size)
-            h, w = mask.shape
-            x, y = placer.place(label.extent, w, h)
-            canvas.rectangle((x, y, x + w - 1, y + h - 1), fill=label.colour)
-            out.paste(text_colour_on(label.colour), (x, y, x + w, y + h), Image.fromarray(mask))
+            picture = label_image(label.text, font_size, label.colour)
+            w, h = picture.size
+            out.paste(picture, placer.place(label.extent, w, h))
 
 
 def encode_image(image: Image.Image, format: str = "JPEG", quality: int = DEFAULT_JPEG_QUALITY) -> bytes:

@@ -12,7 +12,7 @@ Pixel conventions (one set, used by painting, hit-testing, matching and tests):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
@@ -67,9 +67,16 @@ class PixelShape:
     points: list[PixelPoint] | None = None
     visible: list[bool] | None = None
     mask: np.ndarray | None = None
+    #: Results computed once per shape (extent, covered pixels).
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def extent(self) -> PixelBox | None:
         """The smallest end-exclusive box holding the shape, or ``None`` when it is empty."""
+        if "extent" not in self._memo:
+            self._memo["extent"] = self._extent()
+        return self._memo["extent"]
+
+    def _extent(self) -> PixelBox | None:
         if self.box is not None:
             return self.box
         if self.mask is not None:
@@ -93,6 +100,21 @@ def clip_box(box: PixelBox, width: int, height: int) -> PixelBox | None:
     x0, y0 = max(box[0], 0), max(box[1], 0)
     x1, y1 = min(box[2], width), min(box[3], height)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+#: How many image sizes an annotation remembers its pixel shape for.
+PIXEL_CACHE_SIZES = 4
+
+
+def annotation_shape(annotation: Any, width: int, height: int) -> PixelShape:
+    """:func:`pixel_shape` of an annotation's coordinates, remembered on the annotation per image size."""
+    cache = annotation._pixels
+    shape = cache.get((width, height))
+    if shape is None:
+        if len(cache) >= PIXEL_CACHE_SIZES:
+            cache.clear()
+        shape = cache[(width, height)] = pixel_shape(annotation.coordinates, width, height)
+    return shape
 
 
 def pixel_shape(coordinates: Any, width: int, height: int) -> PixelShape:
@@ -194,6 +216,13 @@ def area_mask(shape: PixelShape, width: int, height: int) -> tuple[PixelBox, np.
 
     Returns ``(box, mask)`` as :func:`even_odd_mask`, or ``None`` for an empty or non-area shape.
     """
+    key = ("area", width, height)
+    if key not in shape._memo:
+        shape._memo[key] = _area_mask(shape, width, height)
+    return shape._memo[key]
+
+
+def _area_mask(shape: PixelShape, width: int, height: int) -> tuple[PixelBox, np.ndarray] | None:
     if shape.mask is not None:
         extent = shape.extent()
         if extent is None:

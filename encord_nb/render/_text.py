@@ -8,15 +8,19 @@ arrays and labels are composed from them (no kerning, which labels do not need).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ._colour import Colour, text_colour_on
 from ._pixels import PixelBox
 
 #: Padding around label text, in pixels (horizontal, vertical).
 LABEL_PADDING = (3, 1)
+#: Rendered labels kept for redraws (a label is a few kilobytes).
+LABEL_CACHE_ENTRIES = 4096
 #: How many slots below the preferred one a label may slide to before it is allowed to overlap.
 MAX_LABEL_SLIDES = 6
 
@@ -52,8 +56,41 @@ def _glyph(size: int, char: str) -> np.ndarray:
 def text_mask(text: str, size: int) -> np.ndarray:
     """The alpha (0..255) of ``text`` set in the label font, one line, padded."""
     pad_x, pad_y = LABEL_PADDING
-    glyphs = [_glyph(size, ch) for ch in text] or [np.zeros((_line_height(size), 1), np.uint8)]
-    return np.pad(np.concatenate(glyphs, axis=1), ((pad_y, pad_y), (pad_x, pad_x)))
+    glyphs = [_glyph(size, ch) for ch in text]
+    out = np.zeros((_line_height(size) + 2 * pad_y, sum(g.shape[1] for g in glyphs) + 2 * pad_x), np.uint8)
+    x = pad_x
+    for glyph in glyphs:
+        out[pad_y : pad_y + glyph.shape[0], x : x + glyph.shape[1]] = glyph
+        x += glyph.shape[1]
+    return out
+
+
+_labels_lock = threading.Lock()
+_labels: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
+
+
+def label_image(text: str, size: int, colour: Colour) -> Image.Image:
+    """A ready-to-paste RGB label: ``text`` on a ``colour`` background, remembered (LRU) for redraws."""
+    key = (text, size, colour)
+    with _labels_lock:
+        found = _labels.get(key)
+        if found is not None:
+            _labels.move_to_end(key)
+            return found
+    mask = text_mask(text, size)
+    label = Image.new("RGB", (mask.shape[1], mask.shape[0]), colour)
+    label.paste(text_colour_on(colour), (0, 0), Image.fromarray(mask))
+    with _labels_lock:
+        _labels[key] = label
+        if len(_labels) > LABEL_CACHE_ENTRIES:
+            _labels.popitem(last=False)
+    return label
+
+
+def clear_label_cache() -> None:
+    """Forget rendered labels (benchmarks use it to measure a first draw)."""
+    with _labels_lock:
+        _labels.clear()
 
 
 class LabelPlacer:
@@ -69,20 +106,20 @@ class LabelPlacer:
         ((10, 10), (10, 20))
     """
 
-    def __init__(self, width: int, height: int, cell: int = 64):
+    def __init__(self, width: int, height: int, cell: int = 128):
         self.width, self.height, self.cell = width, height, cell
         self._buckets: dict[tuple[int, int], list[PixelBox]] = {}
 
-    def _cells(self, box: PixelBox):
+    def _cells(self, box: PixelBox) -> list[tuple[int, int]]:
         c = self.cell
-        for cy in range(box[1] // c, (box[3] - 1) // c + 1):
-            for cx in range(box[0] // c, (box[2] - 1) // c + 1):
-                yield cx, cy
+        xs = range(box[0] // c, (box[2] - 1) // c + 1)
+        return [(cx, cy) for cy in range(box[1] // c, (box[3] - 1) // c + 1) for cx in xs]
 
     def _free(self, box: PixelBox) -> bool:
         x0, y0, x1, y1 = box
+        buckets = self._buckets
         for key in self._cells(box):
-            for ox0, oy0, ox1, oy1 in self._buckets.get(key, ()):
+            for ox0, oy0, ox1, oy1 in buckets.get(key, ()):
                 if ox0 < x1 and ox1 > x0 and oy0 < y1 and oy1 > y0:
                     return False
         return True
@@ -92,12 +129,24 @@ class LabelPlacer:
         y = min(max(y, 0), max(self.height - h, 0))
         return x, y, x + w, y + h
 
+    def _slots(self, extent: PixelBox, w: int, h: int):
+        x0, y0, _, y1 = extent
+        yield self._inside(x0, y0 - h, w, h)
+        inside = self._inside(x0, y0, w, h)
+        yield inside
+        yield self._inside(x0, y1, w, h)
+        for k in range(1, MAX_LABEL_SLIDES + 1):
+            yield self._inside(x0, inside[1] + h * k, w, h)
+
     def place(self, extent: PixelBox, w: int, h: int) -> tuple[int, int]:
         """Reserve a ``w`` x ``h`` label slot for an object with this extent; its top-left corner."""
-        x0, y0, _, y1 = extent
-        slots = [self._inside(x0, y0 - h, w, h), self._inside(x0, y0, w, h), self._inside(x0, y1, w, h)]
-        slots += [self._inside(x0, slots[1][1] + h * k, w, h) for k in range(1, MAX_LABEL_SLIDES + 1)]
-        chosen = next((s for s in slots if self._free(s)), slots[0])
-        for key in self._cells(chosen):
-            self._buckets.setdefault(key, []).append(chosen)
-        return chosen[0], chosen[1]
+        first = None
+        for slot in self._slots(extent, w, h):
+            first = first or slot
+            if self._free(slot):
+                break
+        else:
+            slot = first
+        for key in self._cells(slot):
+            self._buckets.setdefault(key, []).append(slot)
+        return slot[0], slot[1]
