@@ -7,7 +7,9 @@ Pixel conventions (one set, used by painting, hit-testing, matching and tests):
 * A pixel coordinate is an edge between pixels: a box ``(x0, y0, x1, y1)`` covers columns
   ``x0 .. x1 - 1`` and rows ``y0 .. y1 - 1``.
 * An area (box, rotated box, polygon) covers the pixels whose centres lie inside it, by the
-  even-odd rule: a hole ring inside an outline is left out, and so is a self-overlap.
+  even-odd rule: a hole ring inside an outline is left out, and so is a self-overlap. A centre
+  exactly on an edge counts when the edge is a left or top one (the usual top-left rule), so
+  shapes that share an edge never share a pixel.
 """
 
 from __future__ import annotations
@@ -201,8 +203,9 @@ def even_odd_mask(rings: Sequence[Ring], width: int, height: int) -> tuple[Pixel
     ea, eb = a[edge_index], b[edge_index]
     t = (rows[row_index] - ea[:, 1]) / (eb[:, 1] - ea[:, 1])
     x_cross = ea[:, 0] + t * (eb[:, 0] - ea[:, 0])
-    # The crossing flips every pixel whose centre lies right of it: columns >= floor(x - 0.5) + 1.
-    first = np.clip(np.floor(x_cross - 0.5).astype(np.int64) + 1 - x0, 0, x1 - x0)
+    # A crossing flips every pixel whose centre is at or right of it (columns >= ceil(x - 0.5)): a centre
+    # on a left edge is in, on a right edge out, as rows are half-open too (the top-left rule).
+    first = np.clip(np.ceil(x_cross - 0.5).astype(np.int64) - x0, 0, x1 - x0)
     flips = np.zeros((y1 - y0, x1 - x0 + 1), dtype=np.int32)
     np.add.at(flips, (row_index, first), 1)
     mask = (np.cumsum(flips[:, :-1], axis=1) & 1).astype(bool)

@@ -97,7 +97,7 @@ class LabelPlacer:
     """Puts label boxes next to their objects, inside the image, not on top of each other.
 
     Each label tries, in order: above the object's top-left corner, inside it under the top edge,
-    under the object, then slides down one label height at a time. Only when every slot is taken
+    under the object, then slides one label height at a time, down and up in turn. Only when every slot is taken
     does it overlap (the first slot then). A grid of buckets keeps the overlap checks cheap.
 
     Example:
@@ -137,6 +137,7 @@ class LabelPlacer:
         yield self._inside(x0, y1, w, h)
         for k in range(1, MAX_LABEL_SLIDES + 1):
             yield self._inside(x0, inside[1] + h * k, w, h)
+            yield self._inside(x0, y0 - h * (k + 1), w, h)
 
     def place(self, extent: PixelBox, w: int, h: int) -> tuple[int, int]:
         """Reserve a ``w`` x ``h`` label slot for an object with this extent; its top-left corner."""
