@@ -1,3 +1,7 @@
 """widgets layer (see design.md)."""
 
-__all__: list[str] = []
+from ._frame_explorer import FrameExplorer
+from ._gallery import ObjectGallery
+from ._review import ReviewPanel
+
+__all__: list[str] = ["FrameExplorer", "ObjectGallery", "ReviewPanel"]
