@@ -139,7 +139,7 @@ class EncordApp:
             rules.append(Rule(route.replace("{", "<").replace("}", ">"), endpoint=endpoint, methods=methods))
         rules.append(Rule(MEDIA_PREFIX + "<path:file>", endpoint="media", methods=["GET", "HEAD"]))
         rules.append(Rule(HEALTH_PATH, endpoint="health", methods=["GET"]))
-        self.url_map = Map(rules, strict_slashes=False)
+        self.url_map = Map(rules, strict_slashes=False, merge_slashes=False)
 
     def __repr__(self) -> str:
         return f"EncordApp(media_dir={str(self.media_dir)!r})"
@@ -230,8 +230,11 @@ class EncordApp:
             call = Call(self, request, user, key_id, project_hash, envelope.query_method.value, envelope.uid, envelope.payload)
             return _json(v1_success(handler(call)), 200)
         except EncordStatusError as exc:
-            detail = str(exc) if exc.status_code not in (401,) else None
-            return _json(v1_error(V1ErrorCode.for_error(exc.status_code, exc.code), detail), 200)
+            if exc.status_code == 401:
+                # One code for every authentication failure: the SDK maps it to its AuthenticationError
+                # (an unknown key would otherwise surface as SshKeyNotFound, outside that class).
+                return _json(v1_error(V1ErrorCode.AUTHENTICATION_ERROR), 200)
+            return _json(v1_error(V1ErrorCode.for_error(exc.status_code, exc.code), str(exc)), 200)
 
     def _v2_call(self, request: Request, endpoint: str, args: dict[str, str]) -> Response:
         try:
