@@ -200,7 +200,8 @@ def _apply_action(call: Call, project: Project, stage: Stage, info: LabelRowInfo
     flag = {"APPROVE": "approveLabelReviews", "REJECT": "rejectLabelReviews", "SUBMIT": "resolveLabelReviews"}[kind]
     if action.get(flag, True) and info.label_hash:
         for review in store.list_reviews(call.project_hash, label_hash=info.label_hash):
-            if review.status in ("NEW", "REOPENED") or (kind == "SUBMIT" and review.status == "REJECTED"):
+            # Approve/reject settle the open reviews; a submit resolves the rejected ones.
+            if review.status in (("REJECTED",) if kind == "SUBMIT" else ("NEW", "REOPENED")):
                 store.set_review_status(review.review_uuid, review_status)
     store.update_task(
         call.project_hash,
