@@ -14,7 +14,7 @@ import requests
 from encord import EncordUserClient  # the official SDK: pip install -e '.[test]'
 from PIL import Image
 
-from encord_nb.client.media import MediaFetcher, MediaRef
+from encord_nb.client.media import MediaFetcher, MediaRef, VideoFrames
 from encord_nb.demo import build_demo
 from encord_nb.exceptions import EncordConnectionError, NotFoundError, PermissionDeniedError, UsageError
 from encord_nb.server import serve
@@ -221,3 +221,15 @@ def test_repr_shows_no_link():
     ref = MediaRef("d", "i", "http://127.0.0.1/media/a.png?exp=1&sig=secret")
     assert "secret" not in repr(ref) and "secret" not in repr(MediaFetcher(requests.Session()))
 
+
+
+def test_video_frames_of_a_row_come_through_signed_links(project, demo):
+    # Given the demo video row and its link (which may expire before it is used),
+    row = next(r for r in project.list_label_rows_v2() if r.data_type.value == "video")
+    url = _resign(project)(row.data_hash, row.data_hash)
+    fetcher = MediaFetcher(requests.Session(), resign=_resign(project), max_display_side=None)
+    # when a frame is asked for, then it is the same frame as decoded from the file on the server.
+    local = VideoFrames(demo.media_path / "videos" / row.data_title)
+    shown = fetcher.get_video_frame(row.data_hash, url, 7)
+    assert shown.tobytes() == local.frame(7).tobytes()
+    assert fetcher.video(row.data_hash, url).fps == local.fps
