@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from encord_nb.exceptions import UsageError
 from encord_nb.protocol import DEFAULT_MEDIA_URL_TTL_S, public_key_hex
@@ -39,12 +39,30 @@ _PROBE_TIMEOUT_S = 1.0
 _PROCESS_TOKEN = secrets.token_hex(16)
 
 _running: dict[Path, RunningServer] = {}
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No access log at all (notebooks and tests)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class _PathOnlyRequestHandler(WSGIRequestHandler):
+    """An access log that never shows query strings (signed URLs carry their signature there)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.log("info", '"%s %s" %s', self.command, self.path.split("?", 1)[0], code)
+
 _running_lock = threading.Lock()
-_default_builder: Callable[[], str | os.PathLike] | None = None
+_default_builder: Callable[[], Any] | None = None
 
 
-def set_default_workspace_builder(builder: Callable[[], str | os.PathLike] | None) -> None:
-    """Register the callable that builds (or finds) the default workspace and returns its folder."""
+def set_default_workspace_builder(builder: Callable[[], Any] | None) -> None:
+    """Register the callable that builds (or finds) the default workspace.
+
+    It returns the workspace folder, or an object with a ``path`` attribute naming it.
+    """
     global _default_builder
     _default_builder = builder
 
@@ -72,7 +90,9 @@ def _resolve_workspace(workspace: str | os.PathLike | None) -> Path:
             "No workspace given and no default workspace builder registered: pass serve(workspace=<folder>), "
             "or use encord_nb.demo / encord_nb.connect(), which build the demo workspace."
         )
-    return Path(_default_builder()).expanduser().resolve()
+    built = _default_builder()
+    # A builder returns the folder, or a workspace description with a ``path`` (as encord_nb.demo does).
+    return Path(getattr(built, "path", built)).expanduser().resolve()
 
 
 class RunningServer:
@@ -158,6 +178,7 @@ def serve(
     port: int = 0,
     *,
     media_url_ttl_s: float = DEFAULT_MEDIA_URL_TTL_S,
+    access_log: bool = False,
 ) -> RunningServer:
     """Start the embedded Encord-compatible server in a daemon thread on 127.0.0.1.
 
@@ -167,6 +188,7 @@ def serve(
         workspace: the workspace folder; None for the default (demo) workspace.
         port: the TCP port; 0 picks a free one.
         media_url_ttl_s: lifetime of the signed media URLs the server hands out (default one hour).
+        access_log: log each request's method, path (never the query string) and status.
 
     Returns:
         The running server (also a context manager).
@@ -184,7 +206,8 @@ def serve(
         previous.stop()
     store = open_store(folder)
     app = EncordApp(store, store.media_dir, media_url_ttl_s=media_url_ttl_s, health_token=_PROCESS_TOKEN)
-    httpd = make_server(LOOPBACK_HOST, port, app, threaded=True)
+    handler = _PathOnlyRequestHandler if access_log else _QuietRequestHandler
+    httpd = make_server(LOOPBACK_HOST, port, app, threaded=True, request_handler=handler)
     httpd.daemon_threads = True
     server = RunningServer(folder, store, app, httpd)
     server._start()
