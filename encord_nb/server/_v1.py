@@ -176,9 +176,13 @@ def workflow_action(call: Call) -> bool:
     if action not in ("complete", "reopen"):
         raise InvalidRequestError("`payload.action` must be `complete` or `reopen`.", status_code=400)
     move = call.store.complete_task if action == "complete" else call.store.reopen_task
+    done = {s.uuid for s in call.store.get_project(call.project_hash).stages if s.stage_type == "DONE"}
     with call.store.transaction():
         for label_hash in uids:
             row = call.store.get_label_row(label_hash, project_hash=call.project_hash)
+            if action == "complete" and call.store.get_task(call.project_hash, row.data_hash).stage_uuid in done:
+                # Someone else got there first: say so rather than completing it twice.
+                raise InvalidRequestError(f"Label row {label_hash} is already complete.", status_code=400)
             move(call.project_hash, row.data_hash, user_email=call.user.email)
     return True
 
