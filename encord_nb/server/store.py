@@ -28,6 +28,7 @@ import json
 import sqlite3
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -448,6 +449,16 @@ def empty_blurb(
 # ---------------------------------------------------------------- the store
 
 
+class _Handle:
+    """A thread's connection and how deep its transactions are nested."""
+
+    __slots__ = ("conn", "depth", "__weakref__")
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.depth = 0
+
+
 class Store:
     """A workspace store: SQLite file plus media folder, safe to share between threads.
 
@@ -468,7 +479,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.media_dir.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._handles: weakref.WeakSet[_Handle] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
         schema = resources.files(__package__).joinpath("_schema.sql").read_text(encoding="utf-8")
@@ -484,22 +495,32 @@ class Store:
 
     # ------------------------------------------------------------ connections and transactions
 
-    def _connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+    def _handle(self) -> _Handle:
+        handle = getattr(self._local, "handle", None)
+        if handle is None:
             if self._closed:
                 raise InvalidRequestError(f"the store {self.path} is closed", status_code=400)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            # check_same_thread is off only so close() and the finaliser may close it; the
+            # connection itself is used by its own thread alone.
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-            self._local.depth = 0
+            handle = _Handle(conn)
+            # A threaded WSGI server starts a thread per request: when a thread ends, its handle
+            # is dropped with the thread-local storage and the finaliser closes the connection.
+            weakref.finalize(handle, conn.close)
+            self._local.handle = handle
             with self._lock:
-                self._connections.append(conn)
-        return conn
+                self._handles.add(handle)
+        return handle
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._handle().conn
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -508,24 +529,26 @@ class Store:
         Yields the thread's connection. An exception inside rolls back everything since the
         outermost ``transaction()`` began.
         """
-        conn = self._connection()
-        if self._local.depth:
-            self._local.depth += 1
+        handle = self._handle()
+        conn = handle.conn
+        if handle.depth:
+            handle.depth += 1
             try:
                 yield conn
             finally:
-                self._local.depth -= 1
+                handle.depth -= 1
             return
         conn.execute("BEGIN IMMEDIATE")
-        self._local.depth = 1
+        handle.depth = 1
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            self._local.depth = 0
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        self._local.depth = 0
-        conn.execute("COMMIT")
+        finally:
+            handle.depth = 0
 
     def _read(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
         return self._connection().execute(sql, params).fetchall()
@@ -537,10 +560,10 @@ class Store:
         """Close every thread's connection; the store cannot be used afterwards."""
         self._closed = True
         with self._lock:
-            connections, self._connections = self._connections, []
-        for conn in connections:
+            handles, self._handles = list(self._handles), weakref.WeakSet()
+        for handle in handles:
             with contextlib.suppress(sqlite3.ProgrammingError):
-                conn.close()
+                handle.conn.close()
         self._local = threading.local()
 
     def __enter__(self) -> Store:

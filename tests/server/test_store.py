@@ -185,3 +185,20 @@ def test_threads_save_and_read_at_the_same_time(tmp_path):
     assert errors == []
     assert [json.loads(store.get_label_row(h).blurb_json)["version"] for h in rows] == [19] * 8
     store.close()
+
+
+def test_connections_of_finished_threads_are_closed(tmp_path):
+    # Given a store used from many short-lived threads (as a threaded WSGI server does)
+    store, project, _ = _workspace(tmp_path)
+
+    def request() -> None:
+        store.list_label_rows(project)
+
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(60):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    # Then their connections do not pile up as open files
+    assert len(os.listdir("/proc/self/fd")) < before + 10
+    store.close()
