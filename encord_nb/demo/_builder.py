@@ -38,6 +38,8 @@ IMAGES = Path(__file__).with_name("images")
 VIDEO_FILE = "videos/chelsea-pan.mp4"
 _NAMESPACE = uuid.UUID("5a1e0000-de70-4e0b-9c1d-000000000000")
 _ROW_DATE = "2024-03-05 09:00:00"
+# The store's schema and blurb layout shape a build too.
+_STORE_SOURCES = [Path(__file__).parent.parent / "server" / name for name in ("store.py", "_schema.sql")]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def content_version() -> str:
     """A digest of the demo's source and photos: a build is current when it was made from the same."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *IMAGES.iterdir(), here.parent / "server" / "_schema.sql"]):
+    for path in sorted([*here.glob("*.py"), *IMAGES.iterdir(), *_STORE_SOURCES]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -114,7 +116,10 @@ def _build_lock(folder: Path):
 
 
 def _current(store_path: Path, version: str) -> bool:
-    if not store_path.exists():
+    media = store_path.parent / MEDIA_NAME
+    if not store_path.exists() or not (media / VIDEO_FILE).exists():
+        return False
+    if any(not (media / "images" / title).exists() for title in _PHOTOS):
         return False
     try:
         with Store(store_path) as store:

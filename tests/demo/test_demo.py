@@ -66,6 +66,14 @@ def test_a_forced_build_is_fast_and_keeps_the_key(tmp_path):
     assert (second.media_path / "videos" / "chelsea-pan.mp4").read_bytes() == video
 
 
+def test_a_build_with_missing_media_is_rebuilt(tmp_path):
+    # Given a build whose photo was deleted, when it is built again, then the photo is back
+    built = build_demo(tmp_path / "ws")
+    (built.media_path / "images" / "coins.png").unlink()
+    build_demo(tmp_path / "ws")
+    assert (built.media_path / "images" / "coins.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_the_demo_key_is_private_and_registered(demo, store):
     assert stat.S_IMODE(demo.key_path.stat().st_mode) == 0o600
     assert demo.key_path.read_text().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
