@@ -611,6 +611,14 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self._on_select.fire(hit)
         return hit
 
+    def select_object(self, object_hash: str | None) -> Annotation | None:
+        """Select the object ``object_hash`` on the shown frame (``None`` clears); returns its annotation."""
+        hit = next((a for a in self.visible_annotations() if a.object_hash == object_hash), None)
+        self.selected = hit.object_hash if hit is not None else None
+        self._show_card(hit)
+        self._on_select.fire(hit)
+        return hit
+
     def _selected_changed(self, _change) -> None:
         if not self._syncing:
             self._render_safely()
