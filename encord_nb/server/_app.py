@@ -129,6 +129,7 @@ class EncordApp:
         #: Results per page of v2 paged listings.
         self.page_size = DEFAULT_PAGE_SIZE
         self._counts: Counter[str] = Counter()
+        self._errors: Counter[int] = Counter()
         self._counts_lock = threading.Lock()
         self._v1: dict[tuple[str, str], Handler] = dict(_v1.HANDLERS)
         self._v2_handlers: dict[str, Handler] = {}
@@ -150,9 +151,20 @@ class EncordApp:
         with self._counts_lock:
             return Counter(self._counts)
 
+    def error_counts(self) -> Counter[int]:
+        """How many API requests were refused, by status (429 for the simulated rate limit)."""
+        with self._counts_lock:
+            return Counter(self._errors)
+
     def reset_request_counts(self) -> None:
+        """Forget request and error counts."""
         with self._counts_lock:
             self._counts.clear()
+            self._errors.clear()
+
+    def _count_error(self, status: int) -> None:
+        with self._counts_lock:
+            self._errors[status] += 1
 
     def _count(self, name: str) -> None:
         with self._counts_lock:
@@ -230,6 +242,7 @@ class EncordApp:
             call = Call(self, request, user, key_id, project_hash, envelope.query_method.value, envelope.uid, envelope.payload)
             return _json(v1_success(handler(call)), 200)
         except EncordStatusError as exc:
+            self._count_error(exc.status_code)
             if exc.status_code == 401:
                 # One code for every authentication failure: the SDK maps it to its AuthenticationError
                 # (an unknown key would otherwise surface as SshKeyNotFound, outside that class).
@@ -252,9 +265,11 @@ class EncordApp:
                 return Response(status=204)
             return _json(result, 200)
         except EncordStatusError as exc:
+            self._count_error(exc.status_code)
             return _json({"message": str(exc)}, exc.status_code)
 
     def _rate_limited(self, *, v1: bool) -> Response:
+        self._count_error(429)
         message = "Rate limit reached (simulated): retry after the given seconds."
         body = v1_error(V1ErrorCode.RATE_LIMIT_ERROR, message) if v1 else {"message": message}
         response = _json(body, 429)
