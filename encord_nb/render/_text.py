@@ -2,13 +2,16 @@
 
 Drawing a string with FreeType costs tens of microseconds; a frame with a hundred labels would
 spend more time on text than on encoding the picture. Glyphs are rendered once into small alpha
-arrays and labels are composed from them (no kerning, which labels do not need).
+arrays, words are composed from them once per colour (no kerning, which labels do not need), and
+a label is its background and a few pasted words.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 import numpy as np
@@ -19,7 +22,7 @@ from ._pixels import PixelBox
 
 #: Padding around label text, in pixels (horizontal, vertical).
 LABEL_PADDING = (3, 1)
-#: Rendered labels kept for redraws (a label is a few kilobytes).
+#: Rendered words and label layouts kept for later frames (a word is a few kilobytes).
 LABEL_CACHE_ENTRIES = 4096
 #: How many slots below the preferred one a label may slide to before it is allowed to overlap.
 MAX_LABEL_SLIDES = 6
@@ -53,44 +56,75 @@ def _glyph(size: int, char: str) -> np.ndarray:
     return glyph
 
 
-def text_mask(text: str, size: int) -> np.ndarray:
-    """The alpha (0..255) of ``text`` set in the label font, one line, padded."""
-    pad_x, pad_y = LABEL_PADDING
-    glyphs = [_glyph(size, ch) for ch in text]
-    out = np.zeros((_line_height(size) + 2 * pad_y, sum(g.shape[1] for g in glyphs) + 2 * pad_x), np.uint8)
-    x = pad_x
-    for glyph in glyphs:
-        out[pad_y : pad_y + glyph.shape[0], x : x + glyph.shape[1]] = glyph
-        x += glyph.shape[1]
-    return out
+_cache_lock = threading.Lock()
+_words: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
+_layouts: OrderedDict[tuple[str, int, Colour], LabelLayout] = OrderedDict()
 
 
-_labels_lock = threading.Lock()
-_labels: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
+@dataclass(frozen=True)
+class LabelLayout:
+    """A label ready to paint: its size and its words as RGB pictures at x offsets (padding included)."""
+
+    width: int
+    height: int
+    words: tuple[tuple[int, Image.Image], ...]
 
 
-def label_image(text: str, size: int, colour: Colour) -> Image.Image:
-    """A ready-to-paste RGB label: ``text`` on a ``colour`` background, remembered (LRU) for redraws."""
-    key = (text, size, colour)
-    with _labels_lock:
-        found = _labels.get(key)
+def _remember(cache: OrderedDict, key: tuple, value: Any) -> Any:
+    with _cache_lock:
+        cache[key] = value
+        if len(cache) > LABEL_CACHE_ENTRIES:
+            cache.popitem(last=False)
+    return value
+
+
+def _recall(cache: OrderedDict, key: tuple) -> Any | None:
+    with _cache_lock:
+        found = cache.get(key)
         if found is not None:
-            _labels.move_to_end(key)
-            return found
-    mask = text_mask(text, size)
-    label = Image.new("RGB", (mask.shape[1], mask.shape[0]), colour)
-    label.paste(text_colour_on(colour), (0, 0), Image.fromarray(mask))
-    with _labels_lock:
-        _labels[key] = label
-        if len(_labels) > LABEL_CACHE_ENTRIES:
-            _labels.popitem(last=False)
-    return label
+            cache.move_to_end(key)
+        return found
+
+
+def _word(word: str, size: int, colour: Colour) -> Image.Image:
+    key = (word, size, colour)
+    found = _recall(_words, key)
+    if found is None:
+        mask = np.concatenate([_glyph(size, ch) for ch in word], axis=1)
+        found = Image.new("RGB", (mask.shape[1], mask.shape[0]), colour)
+        found.paste(text_colour_on(colour), (0, 0), Image.fromarray(mask))
+        _remember(_words, key, found)
+    return found
+
+
+def label_layout(text: str, size: int, colour: Colour) -> LabelLayout:
+    """How ``text`` is painted on a ``colour`` background.
+
+    Words are rendered once per size and colour and reused: class names, confidences and attribute
+    values repeat from object to object and frame to frame, so a new frame mostly pastes known words.
+    """
+    key = (text, size, colour)
+    found = _recall(_layouts, key)
+    if found is not None:
+        return found
+    pad_x, pad_y = LABEL_PADDING
+    space = _glyph(size, " ").shape[1]
+    words, x = [], pad_x
+    for word in text.split(" "):
+        if word:
+            picture = _word(word, size, colour)
+            words.append((x, picture))
+            x += picture.width
+        x += space
+    width = max(x - space, pad_x) + pad_x
+    return _remember(_layouts, key, LabelLayout(width, _line_height(size) + 2 * pad_y, tuple(words)))
 
 
 def clear_label_cache() -> None:
-    """Forget rendered labels (benchmarks use it to measure a first draw)."""
-    with _labels_lock:
-        _labels.clear()
+    """Forget rendered words and labels (benchmarks use it to measure a draw with nothing cached)."""
+    with _cache_lock:
+        _words.clear()
+        _layouts.clear()
 
 
 class LabelPlacer:

@@ -1,0 +1,178 @@
+"""Overlay rendering: ours (Pillow) vs supervision's annotators (OpenCV) vs encoding the bare photo.
+
+The same 1920 x 1080 photo, the same 100 boxes and 20 polygons, and a label on each of the 120
+objects ("class 0.87"), drawn and encoded as JPEG (quality 85) for a widget. Each variant runs in
+interleaved rounds in one process; the table gives medians and ratios to the floor (encoding the
+bare photo the same way).
+
+* ``ours, new frame``: annotation objects never drawn before (their pixel geometry is converted),
+  in a session that has drawn labels before (words such as class names are already rendered).
+* ``ours, new frame, label caches cleared``: the same with no rendered word kept: the very first frame.
+* ``ours, redraw``: the same annotations drawn again (stepping back, changing the selection).
+* ``ours + 25 % fills``: boxes and polygons also filled (what supervision would need a second
+  annotator for); not part of the like-for-like comparison.
+* ``supervision``: ``BoxAnnotator`` + ``LabelAnnotator`` + ``sv.draw_polygon`` (its cheapest
+  polygon path; ``PolygonAnnotator`` needs full-frame masks) on a BGR array, ``cv2.imencode``.
+
+Run: ``.venv/bin/python benchmarks/bench_render.py [--rounds 30]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from encord_nb.models import BoundingBox, PolygonCoordinates, Shape
+from encord_nb.render import Annotation, PillowPainter, encode_image, pixel_shape
+from encord_nb.render._text import clear_label_cache
+
+PHOTO = Path(__file__).resolve().parents[1] / "encord_nb" / "demo" / "images" / "hubble_deep_field.jpg"
+SIZE = (1920, 1080)
+QUALITY = 85
+CLASSES = ("car", "person", "bicycle", "truck", "dog")
+COLOURS = ((214, 39, 40), (31, 119, 180), (44, 160, 44), (255, 127, 14), (148, 103, 189))
+
+
+def photo() -> Image.Image:
+    """The demo's Hubble photo, scaled to cover 1920 x 1080 and cropped to it."""
+    source = PHOTO if PHOTO.exists() else Path("/work/shared/demo-images/hubble_deep_field.jpg")
+    with Image.open(source) as image:
+        image = image.convert("RGB")
+        scale = max(SIZE[0] / image.width, SIZE[1] / image.height)
+        image = image.resize((math.ceil(image.width * scale), math.ceil(image.height * scale)), Image.Resampling.LANCZOS)
+        return image.crop((0, 0, *SIZE))
+
+
+def annotations(seed: int = 0) -> list[Annotation]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(100):
+        w, h = rng.uniform(0.02, 0.15), rng.uniform(0.03, 0.2)
+        x, y = rng.uniform(0, 1 - w), rng.uniform(0, 1 - h)
+        c = i % len(CLASSES)
+        out.append(
+            Annotation(f"box{i}", CLASSES[c], f"F{c}", Shape.BOUNDING_BOX, BoundingBox(x=x, y=y, w=w, h=h),
+                       colour=COLOURS[c], confidence=round(rng.uniform(0.3, 0.99), 2), manual=False)
+        )
+    for i in range(20):
+        cx, cy, r = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9), rng.uniform(0.03, 0.08)
+        ring = []
+        for k in range(12):
+            a = 2 * math.pi * k / 12
+            ring += [cx + r * math.cos(a) * rng.uniform(0.7, 1.0), cy + 1.7 * r * math.sin(a) * rng.uniform(0.7, 1.0)]
+        out.append(
+            Annotation(f"poly{i}", "region", "FR", Shape.POLYGON, PolygonCoordinates.from_wire(None, [[ring]]),
+                       colour=(23, 190, 207), confidence=round(rng.uniform(0.3, 0.99), 2), manual=False)
+        )
+    return out
+
+
+def supervision_runner(image: Image.Image, anns: list[Annotation], thickness: int):
+    """A callable drawing the same overlays with supervision and encoding with OpenCV."""
+    import cv2
+    import supervision as sv
+
+    width, height = image.size
+    xyxy = np.array([pixel_shape(a.coordinates, width, height).extent() for a in anns], dtype=float)
+    class_ids = np.array([CLASSES.index(a.class_name) if a.class_name in CLASSES else len(CLASSES) for a in anns])
+    detections = sv.Detections(xyxy=xyxy, class_id=class_ids, confidence=np.array([a.confidence for a in anns]))
+    boxes = detections[np.array([a.shape is Shape.BOUNDING_BOX for a in anns])]
+    polygons = [np.array(pixel_shape(a.coordinates, width, height).polygons[0][0]) for a in anns if a.shape is Shape.POLYGON]
+    labels = [f"{a.class_name} {a.confidence:.2f}" for a in anns]
+    box_annotator = sv.BoxAnnotator(thickness=thickness)
+    label_annotator = sv.LabelAnnotator()
+    bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+    colour = sv.Color(r=23, g=190, b=207)
+
+    def run() -> bytes:
+        scene = bgr.copy()
+        scene = box_annotator.annotate(scene, boxes)
+        for polygon in polygons:
+            scene = sv.draw_polygon(scene, polygon, colour, thickness)
+        scene = label_annotator.annotate(scene, detections, labels)
+        return cv2.imencode(".jpg", scene, [cv2.IMWRITE_JPEG_QUALITY, QUALITY])[1].tobytes()
+
+    def floor() -> bytes:
+        return cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, QUALITY])[1].tobytes()
+
+    return run, floor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+
+    image = photo()
+    anns = annotations()
+    painter = PillowPainter(fill_opacity=0)
+    filled = PillowPainter(fill_opacity=0.25)
+    thickness = painter.style.line_width_for(*image.size)
+
+    # Every "new frame" round draws annotation objects never drawn before (built ahead, untimed).
+    fresh = iter([annotations() for _ in range(2 * args.rounds + 4)])
+
+    def new_frame() -> bytes:
+        return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
+
+    def cold() -> bytes:
+        clear_label_cache()
+        return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
+
+    def redraw() -> bytes:
+        return encode_image(painter.draw(image, anns), quality=QUALITY)
+
+    def with_fills() -> bytes:
+        return encode_image(filled.draw(image, anns), quality=QUALITY)
+
+    def floor() -> bytes:
+        return encode_image(image, quality=QUALITY)
+
+    variants = {
+        "floor: encode bare photo (Pillow)": floor,
+        "ours, new frame + encode": new_frame,
+        "ours, new frame, label caches cleared": cold,
+        "ours, redraw + encode": redraw,
+        "ours + 25 % fills, redraw + encode": with_fills,
+    }
+    try:
+        sv_run, sv_floor = supervision_runner(image, anns, thickness)
+        variants["supervision (OpenCV) draw + encode"] = sv_run
+        variants["floor: encode bare photo (OpenCV)"] = sv_floor
+    except ImportError as error:
+        print(f"supervision / OpenCV missing ({error}): pip install -e '.[test]'")
+
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for name, run in variants.items():
+        run()  # warm up imports and what lives for the whole session (fonts, glyphs)
+    for _ in range(args.rounds):
+        for name, run in variants.items():
+            times[name].append(_time(run))
+
+    base = statistics.median(times["floor: encode bare photo (Pillow)"])
+    print(f"{SIZE[0]}x{SIZE[1]} photo, 100 boxes + 20 polygons + 120 labels, JPEG q{QUALITY}, {args.rounds} rounds (median)")
+    print(f"{'variant':44s} {'ms':>8s} {'x floor':>8s}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:44s} {median * 1000:8.2f} {median / base:8.2f}")
+    if "supervision (OpenCV) draw + encode" in times:
+        theirs = statistics.median(times["supervision (OpenCV) draw + encode"])
+        for name in ("ours, new frame + encode", "ours, new frame, label caches cleared", "ours, redraw + encode"):
+            print(f"supervision time / {name}: {theirs / statistics.median(times[name]):.2f}x")
+
+
+def _time(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
