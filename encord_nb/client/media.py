@@ -152,6 +152,12 @@ def _image_bytes(image: Image.Image) -> int:
     return image.width * image.height * len(image.getbands())
 
 
+def _frame_bytes(frame: Image.Image | av.VideoFrame) -> int:
+    if isinstance(frame, Image.Image):
+        return _image_bytes(frame)
+    return frame.width * frame.height * 3 // 2  # 4:2:0 planes
+
+
 class _DiskCache:
     """Raw bytes in a folder, one file per key, bounded in bytes; the least recently read go first."""
 
@@ -504,7 +510,7 @@ class VideoFrames:
             duration = self._container.duration / av.time_base
         self.frame_count = stream.frames or (round(duration * self.fps) if duration else 0)
         self.max_side = max_side
-        self._frames = _Lru(cache_bytes, _image_bytes)
+        self._frames = _Lru(cache_bytes, _frame_bytes)
         self._lock = threading.Lock()
         self._decoder = None
         self._next = -1  # the frame number the decoder yields next (when known)
@@ -548,12 +554,16 @@ class VideoFrames:
         if frame < 0 or (self.frame_count and frame >= self.frame_count):
             raise UsageError(f"Frame {frame} is outside the video (frames 0 to {self.frame_count - 1}).")
         cached = self._frames.get(frame)
-        if cached is not None:
+        if isinstance(cached, Image.Image):
             return cached
         with self._lock:
             cached = self._frames.get(frame)
-            if cached is not None:
+            if isinstance(cached, Image.Image):
                 return cached
+            if cached is not None:
+                picture = self._picture(cached)
+                self._frames.put(frame, picture)
+                return picture
             if self._decoder is None or not (0 <= self._next <= frame <= self._next + VIDEO_FORWARD_WINDOW):
                 self._seek(frame)
             found = self._decode_to(frame)
@@ -572,10 +582,12 @@ class VideoFrames:
             self._next = number + 1
             if number > frame:
                 return None
-            if number >= frame - VIDEO_KEEP_BEFORE:
+            if number == frame:
                 picture = self._picture(decoded)
                 self._frames.put(number, picture)
-                if number == frame:
-                    return picture
+                return picture
+            if number >= frame - VIDEO_KEEP_BEFORE:
+                # Kept as decoded (YUV): converting costs more than decoding, so only on request.
+                self._frames.put(number, decoded)
         self._decoder = None
         return None
