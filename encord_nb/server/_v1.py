@@ -38,6 +38,11 @@ def _string_list(value: Any, what: str) -> list[str]:
     return value
 
 
+def _uids(call: Call) -> list[str]:
+    """The envelope's ``uid`` as a list of hashes (the SDK sends a list; a single string is accepted)."""
+    return _string_list(call.uid if isinstance(call.uid, list) else [call.uid], "uid")
+
+
 def list_projects_legacy(call: Call) -> list[dict[str, Any]]:
     filters = _payload(call).get("filter") or {}
     if not isinstance(filters, dict):
@@ -109,14 +114,14 @@ def _serve(call: Call, row: LabelRow, payload: Mapping[str, Any]) -> dict[str, A
 
 def get_label_rows(call: Call) -> list[dict[str, Any]]:
     payload = _payload(call)
-    label_hashes = _string_list(call.uid if isinstance(call.uid, list) else [call.uid], "uid")
+    label_hashes = _uids(call)
     rows = [call.store.get_label_row(h, project_hash=call.project_hash) for h in label_hashes]
     return [_serve(call, row, payload) for row in rows]
 
 
 def create_label_rows(call: Call) -> list[dict[str, Any]]:
     payload = _payload(call)
-    data_hashes = _string_list(call.uid if isinstance(call.uid, list) else [call.uid], "uid")
+    data_hashes = _uids(call)
     branch = payload.get("branch_name") or "main"
     with call.store.transaction():
         rows = [call.store.create_label_row(call.project_hash, h, branch_name=branch) for h in data_hashes]
@@ -156,7 +161,7 @@ def _blurb_to_store(label: Any, label_hash: str, stored: LabelRow, author: str) 
 
 def save_label_rows(call: Call) -> bool:
     payload = _payload(call)
-    uids = _string_list(call.uid if isinstance(call.uid, list) else [call.uid], "uid")
+    uids = _uids(call)
     labels = payload.get("labels")
     if not isinstance(labels, list) or len(labels) != len(uids):
         raise InvalidRequestError("`payload.labels` must hold one label row per `uid`.", status_code=400)
@@ -172,7 +177,7 @@ def save_label_rows(call: Call) -> bool:
 
 def workflow_action(call: Call) -> bool:
     action = _payload(call).get("action")
-    uids = _string_list(call.uid if isinstance(call.uid, list) else [call.uid], "uid")
+    uids = _uids(call)
     if action not in ("complete", "reopen"):
         raise InvalidRequestError("`payload.action` must be `complete` or `reopen`.", status_code=400)
     move = call.store.complete_task if action == "complete" else call.store.reopen_task

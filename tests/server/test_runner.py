@@ -100,3 +100,22 @@ def test_command_line_serves_and_registers_keys(workspace_copy, tmp_path, sdk_cl
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "sig=" not in err  # the access log never shows a signed URL's query
+
+
+def test_command_line_without_workspace_serves_the_demo(tmp_path, sdk_client_class):
+    # Given no workspace, when the command runs, then it builds the demo and prints the domain and the demo key.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ENCORD_NB_HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "encord_nb.server"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        domain = lines[0].split(": ", 1)[1].strip()
+        key_path = Path(lines[2].split(": ", 1)[1].strip())
+        assert lines[2].startswith("demo key: ") and key_path.is_relative_to(tmp_path)
+        user = sdk_client_class.create_with_ssh_private_key(key_path.read_text(), domain=domain)
+        assert list(user.list_projects())
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    assert process.returncode == 0

@@ -125,18 +125,19 @@ def test_stale_created_is_refused(sdk_user, monkeypatch):
         sdk_user.get_project(PROJECT)
 
 
+def _raw_v1(server, key, project_hash, query_type, method, uid, payload) -> dict:
+    """A v1 call signed with our protocol functions, its reply envelope decoded."""
+    body = encode_v1_request(query_type, method, uid, payload)
+    headers = {**sign_v1(key, body), "ResourceType": "project", "ResourceID": project_hash}
+    return requests.post(server.domain + "/public", data=body, headers=headers, timeout=10).json()
+
+
 def test_unknown_hashes_and_wrong_project_are_not_found(sdk_user, server, workspace_copy):
     # Given an unknown project, when fetched, then the SDK raises its not-found error.
     with pytest.raises(ResourceNotFoundError):
         sdk_user.get_project("00000000-0000-4000-8000-00000000dead")
     # Given a label row of the workflow project, when fetched under the QA project, then it is not found.
-    body = encode_v1_request("labelrow", "GET", [LABELLED_IMAGE_LABEL], {"get_signed_url": False})
-    reply = requests.post(
-        server.domain + "/public",
-        data=body,
-        headers={**sign_v1(workspace_copy.key, body), "ResourceType": "project", "ResourceID": QA_PROJECT},
-        timeout=10,
-    ).json()
+    reply = _raw_v1(server, workspace_copy.key, QA_PROJECT, "labelrow", "GET", [LABELLED_IMAGE_LABEL], {})
     assert reply["response"] == ["RESOURCE_NOT_FOUND_ERROR"] and LABELLED_IMAGE_LABEL in reply["payload"]
 
 
@@ -145,13 +146,7 @@ def test_bad_payload_is_an_invalid_arguments_error(sdk_user, server, workspace_c
     row = next(r for r in project.list_label_rows_v2() if r.data_hash == IMAGES[1])
     with pytest.raises(InvalidArgumentsError):
         row.set_priority(7.0)  # priorities live in 0..1
-    body = encode_v1_request("labelrow", "POST", [LABELLED_IMAGE_LABEL], {"labels": "not rows"})
-    reply = requests.post(
-        server.domain + "/public",
-        data=body,
-        headers={**sign_v1(workspace_copy.key, body), "ResourceType": "project", "ResourceID": PROJECT},
-        timeout=10,
-    ).json()
+    reply = _raw_v1(server, workspace_copy.key, PROJECT, "labelrow", "POST", [LABELLED_IMAGE_LABEL], {"labels": "x"})
     assert reply["status"] == 400 and reply["response"] == ["INVALID_ARGUMENTS_ERROR"]
 
 
