@@ -14,6 +14,7 @@ Example:
 """
 
 from ._bulk import BulkPlan, BulkPreview, BulkResult, bulk, plan_bulk
+from ._form import BulkForm
 from ._labels import LabelDiff, has_object
 from ._log import ActionLog
 from ._selection import Where
@@ -21,6 +22,7 @@ from ._undo import undo
 
 __all__ = [
     "ActionLog",
+    "BulkForm",
     "BulkPlan",
     "BulkPreview",
     "BulkResult",

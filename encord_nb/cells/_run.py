@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from encord_nb.exceptions import RateLimitError
+from encord_nb.exceptions import BundleError, RateLimitError
 from encord_nb.widgets._common import describe_error
 
 from ._actions import Action, RowPlan
@@ -63,18 +63,22 @@ def _send_chunk(project: Any, action: Action, plans: Sequence[RowPlan], bundle_s
     return outcomes
 
 
+def _plan_keys(plan: RowPlan) -> list[str]:
+    """Every key a bundle may report this row's item under (label hash, data hash, task uuid)."""
+    keys = [plan.row.label_hash, plan.row.data_hash, getattr(plan.task, "uuid", None)]
+    return [str(k) for k in keys if k]
+
+
 def bundle_outcomes(bundle: Any, plans: Sequence[RowPlan]) -> dict[str, BaseException | None]:
-    """Execute ``bundle`` and map its per-item report to the rows' keys."""
+    """Execute ``bundle`` and map its per-item report to the rows' keys (None: the row's item went through)."""
     try:
         report = bundle.execute()
+    except BundleError as error:  # some items failed: the report says which
+        report = error.report
     except RateLimitError as error:
         return {plan.key: error for plan in plans}
-    errors = _item_errors(report, bundle)
-    return {plan.key: errors.get(id(plan.row), errors.get(plan.key)) for plan in plans}
-
-
-def _item_errors(report: Any, bundle: Any) -> dict[Any, BaseException | None]:  # pragma: no cover - replaced below
-    return {}
+    errors = {str(o.key): o.error for o in getattr(report, "outcomes", None) or [] if not o.ok}
+    return {plan.key: next((errors[k] for k in _plan_keys(plan) if k in errors), None) for plan in plans}
 
 
 def execute(
