@@ -70,7 +70,7 @@ class PixelShape:
     visible: list[bool] | None = None
     mask: np.ndarray | None = None
     #: Results computed once per shape (extent, covered pixels).
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def extent(self) -> PixelBox | None:
         """The smallest end-exclusive box holding the shape, or ``None`` when it is empty."""
