@@ -124,3 +124,11 @@ def test_exif_orientation_is_applied_before_drawing(orientation, size, marked):
     assert shown.size == size
     assert shown.convert("RGB").getpixel(marked) == (255, 255, 255)
 
+
+
+def test_overlays_follow_the_display_scale_of_a_downscaled_image():
+    # Given the same box on a frame shown at full size and at a quarter of it,
+    coords = BoundingBox(x=0.1, y=0.2, w=0.5, h=0.25)
+    # then each is converted at the size it is drawn on, rounding at that scale.
+    assert pixel_shape(coords, 4000, 3000).box == (400, 600, 2400, 1350)
+    assert pixel_shape(coords, 1000, 750).box == (100, 150, 600, 338)
