@@ -15,7 +15,7 @@ from ._annotation import Annotation
 from ._colour import Colour, text_colour_on
 from ._pixels import PixelBox, PixelShape, annotation_shape, area_mask, upright
 from ._style import Style
-from ._text import LABEL_PADDING, LabelPlacer, label_layout
+from ._text import LabelPlacer, label_image
 
 #: JPEG quality used for frames sent to widgets: visually clean, several times smaller than PNG.
 DEFAULT_JPEG_QUALITY = 85
@@ -114,7 +114,7 @@ class PillowPainter:
                 if extent is not None:
                     labels.append(_Label(extent, style.label_text(annotation), colour))
         if labels:
-            self._paint_labels(out, canvas, labels, style.font_size_for(width, height))
+            self._paint_labels(out, labels, style.font_size_for(width, height))
         return out
 
     def _paint(
@@ -157,15 +157,11 @@ class PillowPainter:
         canvas.ellipse((x - r, y - r, x + r, y + r), fill=colour, outline=text_colour_on(colour))
 
     @staticmethod
-    def _paint_labels(out: Image.Image, canvas: ImageDraw.ImageDraw, labels: list[_Label], font_size: int) -> None:
+    def _paint_labels(out: Image.Image, labels: list[_Label], font_size: int) -> None:
         placer = LabelPlacer(*out.size)
-        pad_y = LABEL_PADDING[1]
         for label in labels:
-            layout = label_layout(label.text, font_size, label.colour)
-            x, y = placer.place(label.extent, layout.width, layout.height)
-            canvas.rectangle((x, y, x + layout.width - 1, y + layout.height - 1), fill=label.colour)
-            for dx, word in layout.words:
-                out.paste(word, (x + dx, y + pad_y))
+            picture = label_image(label.text, font_size, label.colour)
+            out.paste(picture, placer.place(label.extent, picture.width, picture.height))
 
 
 def encode_image(image: Image.Image, format: str = "JPEG", quality: int = DEFAULT_JPEG_QUALITY) -> bytes:

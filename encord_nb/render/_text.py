@@ -3,14 +3,13 @@
 Drawing a string with FreeType costs tens of microseconds; a frame with a hundred labels would
 spend more time on text than on encoding the picture. Glyphs are rendered once into small alpha
 arrays, words are composed from them once per colour (no kerning, which labels do not need), and
-a label is its background and a few pasted words.
+labels are assembled from words once and then pasted whole.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 from functools import lru_cache
 
@@ -58,16 +57,7 @@ def _glyph(size: int, char: str) -> np.ndarray:
 
 _cache_lock = threading.Lock()
 _words: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
-_layouts: OrderedDict[tuple[str, int, Colour], LabelLayout] = OrderedDict()
-
-
-@dataclass(frozen=True)
-class LabelLayout:
-    """A label ready to paint: its size and its words as RGB pictures at x offsets (padding included)."""
-
-    width: int
-    height: int
-    words: tuple[tuple[int, Image.Image], ...]
+_labels: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
 
 
 def _remember(cache: OrderedDict, key: tuple, value: Any) -> Any:
@@ -97,14 +87,15 @@ def _word(word: str, size: int, colour: Colour) -> Image.Image:
     return found
 
 
-def label_layout(text: str, size: int, colour: Colour) -> LabelLayout:
-    """How ``text`` is painted on a ``colour`` background.
+def label_image(text: str, size: int, colour: Colour) -> Image.Image:
+    """``text`` on a ``colour`` background, padded, as an RGB picture ready to paste.
 
-    Words are rendered once per size and colour and reused: class names, confidences and attribute
-    values repeat from object to object and frame to frame, so a new frame mostly pastes known words.
+    Words are rendered once per size and colour and labels are assembled from them; both are
+    remembered (least recently used first out). Class names, confidences and attribute values
+    repeat from object to object and frame to frame, so most labels of a new frame are known.
     """
     key = (text, size, colour)
-    found = _recall(_layouts, key)
+    found = _recall(_labels, key)
     if found is not None:
         return found
     pad_x, pad_y = LABEL_PADDING
@@ -116,15 +107,17 @@ def label_layout(text: str, size: int, colour: Colour) -> LabelLayout:
             words.append((x, picture))
             x += picture.width
         x += space
-    width = max(x - space, pad_x) + pad_x
-    return _remember(_layouts, key, LabelLayout(width, _line_height(size) + 2 * pad_y, tuple(words)))
+    label = Image.new("RGB", (max(x - space, pad_x) + pad_x, _line_height(size) + 2 * pad_y), colour)
+    for dx, picture in words:
+        label.paste(picture, (dx, pad_y))
+    return _remember(_labels, key, label)
 
 
 def clear_label_cache() -> None:
     """Forget rendered words and labels (benchmarks use it to measure a draw with nothing cached)."""
     with _cache_lock:
         _words.clear()
-        _layouts.clear()
+        _labels.clear()
 
 
 class LabelPlacer:
