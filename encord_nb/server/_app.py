@@ -8,6 +8,7 @@ which this module turns into exactly the error shape the official SDK maps to it
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import threading
@@ -44,10 +45,15 @@ from encord_nb.server import _v1, _v2
 from encord_nb.server._call import Call, Handler
 from encord_nb.server._media import MEDIA_PREFIX, serve_media
 
+_log = logging.getLogger(__name__)
+
 #: Path of the health probe the runner polls; it answers the per-process token it is given.
 HEALTH_PATH = "/_encord_nb/health"
 #: Largest request body the server reads (bytes); bigger bodies get HTTP 413.
 MAX_BODY_BYTES = 64 * 1024 * 1024
+#: Status of an answer to a request the server failed on: a 4xx the SDK does not retry (it maps it to
+#: UnknownException); v1 envelopes still go out as HTTP 200.
+UNEXPECTED_ERROR_STATUS = 422
 #: Seconds a client is told to wait when the rate-limit switch is on.
 DEFAULT_RETRY_AFTER_S = 1
 
@@ -174,7 +180,22 @@ class EncordApp:
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         request = Request(environ)
         request.max_content_length = MAX_BODY_BYTES
-        return self._dispatch(request)(environ, start_response)
+        v1 = request.path in (V1_PATH, V1_USER_PATH)
+        try:
+            response = self._dispatch(request)
+        except HTTPException as exc:  # e.g. a body over MAX_BODY_BYTES (413)
+            status = exc.code or 400
+            response = _json(v1_error(V1ErrorCode.for_error(status)) if v1 else {"message": exc.name}, status)
+        except Exception:
+            # A bug, not a client error: logged (never with the request's headers or body) and answered
+            # without a 5xx, which would make the SDK retry and stall for seconds.
+            _log.exception("unexpected error serving %s %s", request.method, request.path)
+            message = "The embedded server failed on this request; see its log."
+            if v1:
+                response = _json(v1_error(V1ErrorCode.UNKNOWN_ERROR, message), 200)
+            else:
+                response = _json({"message": message}, UNEXPECTED_ERROR_STATUS)
+        return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
@@ -202,7 +223,7 @@ class EncordApp:
         authorization = request.headers.get("Authorization", "")
         if authorization.startswith("Bearer "):
             key_id = self.bearer_tokens.verify(authorization[len("Bearer ") :])
-        elif v2 and not authorization:
+        elif v2:  # v2 is signed with message signatures; a v1-style body signature is not enough
             raw_target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
             key_id = verify_v2(
                 request.method,

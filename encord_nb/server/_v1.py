@@ -180,6 +180,12 @@ def workflow_action(call: Call) -> bool:
     uids = _uids(call)
     if action not in ("complete", "reopen"):
         raise InvalidRequestError("`payload.action` must be `complete` or `reopen`.", status_code=400)
+    if call.store.get_project(call.project_hash).project_type != "workflow":
+        raise InvalidRequestError(
+            f"Project {call.project_hash} is a manual-QA project: workflow actions need a workflow project.",
+            status_code=400,
+            code="WRONG_PROJECT_TYPE_ERROR",
+        )
     move = call.store.complete_task if action == "complete" else call.store.reopen_task
     done = {s.uuid for s in call.store.get_project(call.project_hash).stages if s.stage_type == "DONE"}
     with call.store.transaction():

@@ -14,7 +14,7 @@ import requests
 from werkzeug.test import Client
 from workspace_fixture import IMAGES, LABELLED_IMAGE_LABEL, PROJECT, QA_PROJECT, VIDEO
 
-from encord_nb.protocol import encode_v1_request, generate_private_key, private_key_to_openssh, sign_v1
+from encord_nb.protocol import encode_v1_request, generate_private_key, private_key_to_openssh, sign_v1, sign_v2
 from encord_nb.server import EncordApp, open_store
 
 with warnings.catch_warnings():
@@ -252,3 +252,32 @@ def test_errors_never_echo_signatures(app, workspace_copy):
     assert json.loads(reply.data)["response"] == ["AUTHENTICATION_ERROR"]
     assert headers["Authorization"].split(":")[1] not in reply.get_data(as_text=True)
     assert VIDEO  # the fixture's video is the range-request subject above
+
+
+def test_v2_refuses_a_v1_style_body_signature(app, workspace_copy):
+    # Given a v2 GET carrying only a v1 Authorization over its (empty) body, then it is refused with 401.
+    reply = Client(app).get(f"/v2/public/projects/{PROJECT}", headers=sign_v1(workspace_copy.key, b""))
+    reply.close()
+    assert reply.status_code == 401
+
+
+def test_workflow_action_on_manual_qa_project_is_wrong_project_type(server, workspace_copy):
+    reply = _raw_v1(server, workspace_copy.key, QA_PROJECT, "labelworkflowgraphnode", "POST",
+                    [LABELLED_IMAGE_LABEL], {"action": "complete"})
+    assert reply["response"] == ["WRONG_PROJECT_TYPE_ERROR"]
+
+
+def test_a_server_bug_is_answered_without_a_retryable_status(app, workspace_copy, monkeypatch, caplog):
+    # Given a store that fails, when both families call it, then v1 gets UNKNOWN_ERROR and v2 a non-retried 4xx.
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.store, "list_projects", broken)
+    body = encode_v1_request("projectwithuserrole", "GET", None, {"filter": {}})
+    v1 = Client(app).post("/public/user", data=body, headers=sign_v1(workspace_copy.key, body))
+    v1.close()
+    assert v1.status_code == 200 and json.loads(v1.data)["response"] == ["UNKNOWN_ERROR"]
+    v2 = Client(app).get("/v2/public/projects", headers=sign_v2(workspace_copy.key, "GET", "/v2/public/projects"))
+    v2.close()
+    assert v2.status_code == 422 and "disk on fire" not in v2.get_data(as_text=True)
+    assert "disk on fire" in caplog.text
