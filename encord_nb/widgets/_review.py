@@ -117,7 +117,10 @@ class ReviewPanel(widgets.VBox):
         self._label_row = row
         node = getattr(row, "workflow_graph_node", None) if row is not None else None
         self._set_stage(node)
-        priority = getattr(row, "priority", None) if row is not None else None
+        try:
+            priority = getattr(row, "priority", None) if row is not None else None
+        except Exception:  # the official SDK's rows refuse ``priority`` outside workflow projects
+            priority = None
         if isinstance(priority, (int, float)):
             self.priority.value = float(priority)
 
