@@ -158,7 +158,6 @@ class LabelPlacer:
 
     def _slots(self, extent: PixelBox, w: int, h: int):
         x0, y0, _, y1 = extent
-        yield self._inside(x0, y0 - h, w, h)
         inside = self._inside(x0, y0, w, h)
         yield inside
         yield self._inside(x0, y1, w, h)
@@ -168,13 +167,8 @@ class LabelPlacer:
 
     def place(self, extent: PixelBox, w: int, h: int) -> tuple[int, int]:
         """Reserve a ``w`` x ``h`` label slot for an object with this extent; its top-left corner."""
-        first = None
-        for slot in self._slots(extent, w, h):
-            first = first or slot
-            if self._free(slot):
-                break
-        else:
-            slot = first
+        first = self._inside(extent[0], extent[1] - h, w, h)
+        slot = first if self._free(first) else next((s for s in self._slots(extent, w, h) if self._free(s)), first)
         for key in self._cells(slot):
             self._buckets.setdefault(key, []).append(slot)
         return slot[0], slot[1]
