@@ -34,6 +34,7 @@ class V2Route:
     BEARER_TOKEN = PREFIX + "/user/bearer-token"
     STAGE_TASKS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks"
     STAGE_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/actions"
+    MOVE_TASKS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/move-tasks"
     TASK_REVIEWS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews"
     REVIEW_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews/actions"
     ISSUES = PREFIX + "/projects/{project_hash}/issues"

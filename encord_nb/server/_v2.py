@@ -213,6 +213,30 @@ def _apply_action(call: Call, project: Project, stage: Stage, info: LabelRowInfo
     )
 
 
+def move_tasks(call: Call) -> None:
+    project = call.store.get_project(call.project_hash)
+    origin = _stage(project, call.route_args["stage_uuid"])
+    body = _json_object(call)
+    destination = _stage(project, str(body.get("destinationStageUuid")))
+    task_uuids = body.get("taskUuids")
+    if not isinstance(task_uuids, list):
+        raise InvalidRequestError("`taskUuids` must be a list of task UUIDs.", status_code=400)
+    rows = {info.task_uuid: info for info in _stage_rows(call, origin)}
+    missing = [t for t in task_uuids if t not in rows]
+    if missing:
+        raise NotFoundError(f"No task {missing[0]} in stage {origin.title!r}.", status_code=404)
+    status = {"DONE": "COMPLETED", "REVIEW": "IN_REVIEW"}.get(destination.stage_type, "QUEUED")
+    with call.store.transaction():
+        for task_uuid in task_uuids:
+            call.store.update_task(
+                call.project_hash,
+                rows[task_uuid].data_hash,
+                stage_uuid=destination.uuid,
+                annotation_task_status=status,
+                last_actioned_by_email=call.user.email,
+            )
+
+
 def _task_label_hash(call: Call) -> str:
     project = call.store.get_project(call.project_hash)
     stage = _stage(project, call.route_args["stage_uuid"])
@@ -329,6 +353,7 @@ ROUTES = [
     (V2Route.VALIDATION_STATE, ["GET"], validation_state),
     (V2Route.STAGE_TASKS, ["GET"], list_stage_tasks),
     (V2Route.STAGE_ACTIONS, ["POST"], stage_actions),
+    (V2Route.MOVE_TASKS, ["POST"], move_tasks),
     (V2Route.TASK_REVIEWS, ["GET"], list_label_reviews),
     (V2Route.REVIEW_ACTIONS, ["POST"], label_review_actions),
     (V2Route.ISSUES, ["POST"], add_issues),

@@ -53,6 +53,15 @@ def test_submit_approve_and_reject_move_tasks_between_stages(sdk_user):
     assert listing[IMAGES[0]].workflow_graph_node.title == "Complete"
 
 
+def test_move_tasks_between_stages(sdk_user):
+    project = sdk_user.get_project(PROJECT)
+    annotate, review, complete = _stages(project)
+    next(iter(annotate.get_tasks(data_hash=GROUP))).move(destination_stage_uuid=complete.uuid)
+    assert [str(t.data_hash) for t in complete.get_tasks()] == [GROUP]
+    next(iter(complete.get_tasks(data_hash=GROUP))).move(destination_stage_uuid=review.uuid)
+    assert [str(t.data_hash) for t in review.get_tasks()] == [GROUP]
+
+
 def test_label_reviews_are_listed_and_acted_on(sdk_user):
     project = sdk_user.get_project(PROJECT)
     annotate, review, _ = _stages(project)
