@@ -109,7 +109,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
     Shows the frame image with the row's objects drawn over it, a frame slider and play button (videos,
     image groups), per-class visibility toggles, a confidence threshold, colour-by, and a comparison with
     another label branch. Clicking the image selects the topmost object under the pointer and shows its
-    info card; the mouse wheel zooms at the pointer, dragging pans, ``c`` crops to the labels and ``0``
+    info card (clicking it again selects the object beneath); the mouse wheel zooms at the pointer, dragging pans, ``c`` crops to the labels and ``0``
     resets the view. Keys: ``←``/``→`` frames, ``↑``/``↓`` (or ``p``/``n``) rows, ``1``..``9`` toggle
     classes, ``a`` approve, ``r`` reject, ``i`` issue mode (review keys need a workflow project).
 
@@ -592,20 +592,29 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         width, height = self._frame_size()
         return self._select_normalised(x / width, y / height)
 
-    def _select_normalised(self, nx: float, ny: float) -> Annotation | None:
+    def objects_at(self, nx: float, ny: float) -> list[Annotation]:
+        """Every visible object under normalised frame point ``(nx, ny)``, topmost first (as drawn unselected)."""
         picture = self.frames.image(self.frame)
         scale = self._canvas_scale
         cw, ch = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
-        style = self.style()
-        hit = object_at(
-            self.visible_annotations(),
-            min(int(nx * cw), cw - 1),
-            min(int(ny * ch), ch - 1),
-            cw,
-            ch,
-            selected=self.selected,
-            line_width=style.line_width_for(cw, ch),
-        )
+        x, y = min(int(nx * cw), cw - 1), min(int(ny * ch), ch - 1)
+        line_width = self.style().line_width_for(cw, ch)
+        remaining, found = self.visible_annotations(), []
+        while True:
+            hit = object_at(remaining, x, y, cw, ch, line_width=line_width)
+            if hit is None:
+                return found
+            found.append(hit)
+            remaining = [a for a in remaining if a is not hit]
+
+    def _select_normalised(self, nx: float, ny: float) -> Annotation | None:
+        # The top object is picked; clicking the selected object again picks the one beneath it.
+        stack = self.objects_at(nx, ny)
+        hashes = [a.object_hash for a in stack]
+        hit = None
+        if stack:
+            position = hashes.index(self.selected) + 1 if self.selected in hashes else 0
+            hit = stack[position % len(stack)]
         self.selected = hit.object_hash if hit is not None else None
         self._show_card(hit)
         self._on_select.fire(hit)
