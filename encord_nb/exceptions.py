@@ -13,6 +13,7 @@
     │   └── ServerError                5xx: the server failed
     ├── ResponseValidationError        the server's answer is not what the protocol promises
     ├── LabelFormatError               label JSON that does not fit the Encord format (names row, object, field)
+    ├── BundleError                    some operations of a bundle failed; ``report`` has each item's outcome
     └── UsageError                     the call itself is wrong; nothing was sent
         ├── WrongProjectTypeError      a workflow-only action on a manual-QA project, or the reverse
         ├── UnsafeSaveError            a save that would delete labels (row read with feature-hash filters)
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuthenticationError",
+    "BundleError",
     "BundleExecutedError",
     "EncordConnectionError",
     "EncordNbError",
@@ -126,6 +128,18 @@ class LabelFormatError(EncordNbError, ValueError):
         self.label_hash = label_hash
         self.object_hash = object_hash
         self.field = field
+
+
+class BundleError(EncordNbError):
+    """Some operations of a bundle failed while the others went through.
+
+    Attributes:
+        report: the bundle's report; ``report.failed`` lists each failed item with its error.
+    """
+
+    def __init__(self, message: str, *, report: object):
+        super().__init__(message)
+        self.report = report
 
 
 class UsageError(EncordNbError):

@@ -1,0 +1,414 @@
+"""Object instances: one object (a track on a video) with its coordinates per frame and its answers.
+
+An instance read from a label row keeps each frame's wire dict and typed model; it writes the wire
+dict back untouched unless something on that frame was changed, so a read-save cycle loses nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from encord_nb.exceptions import UsageError
+from encord_nb.models import FrameObject, format_datetime, parse_datetime
+
+from ._answers import AnswerStore, Frames, frame_set, resolve_attribute
+from ._coordinates import GEOMETRY_KEYS, Coordinates, check_coordinates, coordinates_from_object
+from ._ontology import Attribute, Object, _snake
+
+if TYPE_CHECKING:
+    from ._label_row import LabelRowV2
+
+DEFAULT_CONFIDENCE = 1.0
+DEFAULT_MANUAL_ANNOTATION = True
+
+
+def short_hash() -> str:
+    """An 8-character random hash, the form the SDK gives new objects and classifications."""
+    return base64.b64encode(secrets.token_bytes(6)).decode("ascii")
+
+
+def _date(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+class Annotation:
+    """One frame of an object instance: coordinates and who made them, when, how sure.
+
+    Attributes set here change that frame only; the change is written on the next ``save``.
+    """
+
+    __slots__ = ("_instance", "frame", "_raw", "_model", "_coordinates", "_meta", "changed")
+
+    _FIELDS = {
+        "created_at": "createdAt",
+        "created_by": "createdBy",
+        "last_edited_at": "lastEditedAt",
+        "last_edited_by": "lastEditedBy",
+        "confidence": "confidence",
+        "manual_annotation": "manualAnnotation",
+        "reviews": "reviews",
+        "is_deleted": "isDeleted",
+    }
+
+    def __init__(
+        self,
+        instance: ObjectInstance,
+        frame: int,
+        *,
+        raw: dict[str, Any] | None = None,
+        model: FrameObject | None = None,
+        coordinates: Coordinates | None = None,
+        meta: dict[str, Any] | None = None,
+    ):
+        self._instance = instance
+        self.frame = frame
+        self._raw = raw
+        self._model = model
+        self._coordinates = coordinates
+        self._meta: dict[str, Any] = meta or {}
+        self.changed = raw is None
+
+    def __repr__(self) -> str:
+        return f"Annotation(object {self._instance.object_hash!r}, frame {self.frame})"
+
+    # -- values ----------------------------------------------------------------------------
+    @property
+    def coordinates(self) -> Coordinates:
+        if self._coordinates is None:
+            self._coordinates = coordinates_from_object(self._model)  # type: ignore[arg-type]
+        return self._coordinates
+
+    @coordinates.setter
+    def coordinates(self, value: Coordinates) -> None:
+        check_coordinates(self._instance.ontology_item.shape, value, repr(self._instance.ontology_item))
+        self._coordinates = value
+        self._touch()
+
+    @property
+    def model(self) -> FrameObject | None:
+        """The typed wire model of this frame as read (None for a frame made in this session)."""
+        return self._model
+
+    def _get(self, name: str, default: Any = None) -> Any:
+        if name in self._meta:
+            return self._meta[name]
+        if self._raw is not None:
+            return self._raw.get(self._FIELDS[name], default)
+        return default
+
+    def _set(self, name: str, value: Any) -> None:
+        self._meta[name] = value
+        self._touch()
+
+    def _touch(self) -> None:
+        self.changed = True
+        self._instance._frame_changed(self.frame)
+
+    @property
+    def created_at(self) -> datetime | None:
+        return _date(self._get("created_at"))
+
+    @created_at.setter
+    def created_at(self, value: datetime) -> None:
+        self._set("created_at", value)
+
+    @property
+    def created_by(self) -> str | None:
+        return self._get("created_by")
+
+    @created_by.setter
+    def created_by(self, value: str | None) -> None:
+        self._set("created_by", value)
+
+    @property
+    def last_edited_at(self) -> datetime | None:
+        return _date(self._get("last_edited_at"))
+
+    @last_edited_at.setter
+    def last_edited_at(self, value: datetime) -> None:
+        self._set("last_edited_at", value)
+
+    @property
+    def last_edited_by(self) -> str | None:
+        return self._get("last_edited_by")
+
+    @last_edited_by.setter
+    def last_edited_by(self, value: str | None) -> None:
+        self._set("last_edited_by", value)
+
+    @property
+    def confidence(self) -> float:
+        value = self._get("confidence", DEFAULT_CONFIDENCE)
+        return DEFAULT_CONFIDENCE if value is None else value
+
+    @confidence.setter
+    def confidence(self, value: float) -> None:
+        self._set("confidence", value)
+
+    @property
+    def manual_annotation(self) -> bool:
+        value = self._get("manual_annotation", DEFAULT_MANUAL_ANNOTATION)
+        return DEFAULT_MANUAL_ANNOTATION if value is None else value
+
+    @manual_annotation.setter
+    def manual_annotation(self, value: bool) -> None:
+        self._set("manual_annotation", value)
+
+    @property
+    def reviews(self) -> list[Any] | None:
+        return self._get("reviews")
+
+    @property
+    def is_deleted(self) -> bool | None:
+        return self._get("is_deleted")
+
+    # -- wire ------------------------------------------------------------------------------
+    def to_wire(self) -> dict[str, Any]:
+        """The frame object as saved: the dict read when nothing changed, else the SDK's layout."""
+        if not self.changed and self._raw is not None:
+            return self._raw
+        instance = self._instance
+        ontology = instance.ontology_item
+        created_at = self.created_at or datetime.now(timezone.utc)
+        out: dict[str, Any] = {
+            "name": ontology.name,
+            "color": ontology.color,
+            "shape": ontology.shape.value,
+            "value": _snake(ontology.name),
+            "createdAt": format_datetime(created_at),
+            "createdBy": self.created_by,
+            "confidence": self.confidence,
+            "objectHash": instance.object_hash,
+            "featureHash": ontology.feature_node_hash,
+            "manualAnnotation": self.manual_annotation,
+        }
+        last_edited_at = self.last_edited_at
+        if last_edited_at is None and self._raw is None:
+            last_edited_at = created_at
+        if last_edited_at is not None:
+            out["lastEditedAt"] = format_datetime(last_edited_at)
+        if self.last_edited_by is not None:
+            out["lastEditedBy"] = self.last_edited_by
+        if self.is_deleted is not None:
+            out["isDeleted"] = self.is_deleted
+        for key, value in (self._raw or {}).items():
+            if key not in out and key not in GEOMETRY_KEYS:
+                out[key] = value  # keys this toolkit does not model travel back unchanged
+        out.update(self.coordinates.to_wire())
+        return out
+
+
+class ObjectInstance:
+    """One object on one or more frames (a track on a video), with its attribute answers.
+
+    Example:
+        >>> from encord_nb.models import OntologyObject
+        >>> from encord_nb.client import BoundingBoxCoordinates, Object
+        >>> car = Object(OntologyObject(name="Car", shape="bounding_box", feature_node_hash="F1"))
+        >>> instance = car.create_instance()
+        >>> instance.set_for_frames(BoundingBoxCoordinates(0.2, 0.3, 0.1, 0.1), frames=[0, 1])
+        >>> sorted(instance.get_annotation_frames())
+        [0, 1]
+    """
+
+    def __init__(self, ontology_object: Object, *, object_hash: str | None = None):
+        if not isinstance(ontology_object, Object):
+            raise UsageError("An ObjectInstance is made from an ontology Object (ontology_structure.objects).")
+        self._ontology_object = ontology_object
+        self._object_hash = object_hash or short_hash()
+        self._frames: dict[int, Annotation] = {}
+        self._label_row: LabelRowV2 | None = None
+        #: False while some frames of a lazily read track have not been looked at yet.
+        self._complete = True
+        self._answers: AnswerStore | None = AnswerStore()
+        self._raw_answer: dict[str, Any] | None = None
+        self._object_number: int | None = None
+
+    def __repr__(self) -> str:
+        return f"ObjectInstance({self._ontology_object.name!r}, object_hash={self._object_hash!r})"
+
+    # -- identity --------------------------------------------------------------------------
+    @property
+    def object_hash(self) -> str:
+        return self._object_hash
+
+    @property
+    def ontology_item(self) -> Object:
+        return self._ontology_object
+
+    @property
+    def feature_hash(self) -> str:
+        return self._ontology_object.feature_node_hash
+
+    @property
+    def object_name(self) -> str:
+        return self._ontology_object.name
+
+    @property
+    def object_number(self) -> int | None:
+        if self._object_number is None and self._raw_answer is not None:
+            return self._raw_answer.get("objectNumber")
+        return self._object_number
+
+    def is_assigned_to_label_row(self) -> bool:
+        return self._label_row is not None
+
+    @property
+    def is_valid(self) -> bool:
+        """True when the instance has at least one frame."""
+        return bool(self._frames) or not self._complete
+
+    # -- frames ----------------------------------------------------------------------------
+    def _ensure_complete(self) -> None:
+        if not self._complete and self._label_row is not None:
+            self._label_row._load_all_frames()
+        self._complete = True
+
+    def _frame_changed(self, frame: int) -> None:
+        if self._label_row is not None:
+            self._label_row._mark_frame_dirty(frame)
+
+    def set_for_frames(
+        self,
+        coordinates: Coordinates,
+        frames: Frames = 0,
+        *,
+        overwrite: bool = False,
+        created_at: datetime | None = None,
+        created_by: str | None = None,
+        last_edited_at: datetime | None = None,
+        last_edited_by: str | None = None,
+        confidence: float | None = None,
+        manual_annotation: bool | None = None,
+        reviews: list[Any] | None = None,
+        is_deleted: bool | None = None,
+    ) -> None:
+        """Place the object on ``frames`` with these coordinates (and optional frame metadata).
+
+        Raises:
+            UsageError: coordinates of the wrong kind for the shape, or a frame already set without ``overwrite``.
+        """
+        check_coordinates(self._ontology_object.shape, coordinates, repr(self._ontology_object))
+        numbers = frame_set(frames)
+        self._ensure_complete()
+        if self._label_row is not None:
+            self._label_row._check_frames(numbers)
+        taken = [f for f in numbers if f in self._frames]
+        if taken and not overwrite:
+            raise UsageError(f"{self!r} is already on frame(s) {taken}; pass overwrite=True to replace them.")
+        now = datetime.now(timezone.utc)
+        for frame in numbers:
+            previous = self._frames.get(frame)
+            meta: dict[str, Any] = {}
+            for name, value in (
+                ("created_at", created_at),
+                ("created_by", created_by),
+                ("last_edited_at", last_edited_at),
+                ("last_edited_by", last_edited_by),
+                ("confidence", confidence),
+                ("manual_annotation", manual_annotation),
+                ("reviews", reviews),
+                ("is_deleted", is_deleted),
+            ):
+                if value is not None:
+                    meta[name] = value
+            if previous is None:
+                meta.setdefault("created_at", now)
+                meta.setdefault("last_edited_at", meta["created_at"])
+                annotation = Annotation(self, frame, coordinates=coordinates, meta=meta)
+                self._frames[frame] = annotation
+                if self._label_row is not None:
+                    self._label_row._object_added_to_frame(self, frame)
+            else:
+                meta.setdefault("last_edited_at", now)
+                previous._coordinates = coordinates
+                previous._meta.update(meta)
+                previous._touch()
+            self._frame_changed(frame)
+
+    def get_annotation(self, frame: int = 0) -> Annotation:
+        """The annotation on ``frame``; :class:`UsageError` when the object is not there."""
+        found = self._frames.get(frame)
+        if found is None and not self._complete:
+            self._ensure_complete()
+            found = self._frames.get(frame)
+        if found is None:
+            raise UsageError(f"{self!r} is not on frame {frame}.")
+        return found
+
+    def get_annotations(self) -> list[Annotation]:
+        """Every annotation, by frame."""
+        self._ensure_complete()
+        return [self._frames[f] for f in sorted(self._frames)]
+
+    def get_annotation_frames(self) -> set[int]:
+        """The frames this object is on."""
+        self._ensure_complete()
+        return set(self._frames)
+
+    def remove_from_frames(self, frames: Frames) -> None:
+        """Take the object off ``frames``."""
+        self._ensure_complete()
+        for frame in frame_set(frames):
+            if self._frames.pop(frame, None) is not None and self._label_row is not None:
+                self._label_row._object_removed_from_frame(self, frame)
+
+    # -- answers ---------------------------------------------------------------------------
+    def _store(self) -> AnswerStore:
+        if self._answers is None:
+            self._answers = AnswerStore((self._raw_answer or {}).get("classifications") or [])
+        return self._answers
+
+    def set_answer(self, answer: Any, attribute: Attribute | None = None, frames: Frames | None = None, overwrite: bool = False) -> None:
+        """Answer a static attribute: an option (radio), a list of options (checklist), text or a number.
+
+        Dynamic (per-frame) attributes are read-only in this toolkit.
+        """
+        attribute = resolve_attribute(self._ontology_object, answer, attribute)
+        if attribute.dynamic or frames is not None:
+            raise UsageError(f"{attribute!r} is dynamic; changing per-frame answers is not supported here.")
+        self._store().set(attribute, answer, overwrite)
+        if self._label_row is not None:
+            self._label_row._mark_answers_dirty(self)
+
+    def get_answer(self, attribute: Attribute, filter_frame: int | None = None) -> Any:
+        """The answer to ``attribute`` (None or [] when unanswered); dynamic ones need ``filter_frame``."""
+        if attribute.dynamic:
+            return self._dynamic_answer(attribute, filter_frame)
+        return self._store().get(attribute)
+
+    def delete_answer(self, attribute: Attribute) -> None:
+        """Remove the answer to a static attribute."""
+        self._store().delete(attribute)
+        if self._label_row is not None:
+            self._label_row._mark_answers_dirty(self)
+
+    def _dynamic_answer(self, attribute: Attribute, frame: int | None) -> Any:
+        from ._answers import answer_from_wire
+
+        actions = self._label_row._raw_actions(self.object_hash) if self._label_row is not None else []
+        entries = [
+            a
+            for a in actions
+            if a.get("featureHash") == attribute.feature_node_hash
+            and (frame is None or any(start <= frame <= end for start, end in a.get("range") or []))
+        ]
+        return answer_from_wire(attribute, entries)
+
+    def answers_to_wire(self) -> dict[str, Any]:
+        """This instance's ``object_answers`` entry."""
+        if self._answers is None or not self._answers.changed:
+            if self._raw_answer is not None:
+                return self._raw_answer
+        entry = dict(self._raw_answer or {})
+        entry["classifications"] = list(self._store().entries)
+        entry["objectHash"] = self.object_hash
+        return entry
