@@ -271,12 +271,12 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         traitlets.link((self.colour_dropdown, "value"), (self, "colour_by"))
         traitlets.link((self.compare_dropdown, "value"), (self, "compare_branch"))
         traitlets.link((self.mismatches_box, "value"), (self, "mismatches_only"))
-        self.observe(self._frame_changed, "frame")
-        self.observe(self._row_index_changed, "row_index")
+        self.observe(self._show_new_frame, "frame")
+        self.observe(self._show_new_row, "row_index")
         self.observe(self._look_changed, ["min_confidence", "colour_by", "compare_branch", "mismatches_only"])
         self.observe(self._hidden_changed, "hidden_classes")
-        self.observe(self._viewport_changed, "viewport")
-        self.observe(self._selected_changed, "selected")
+        self.observe(self._redraw_view, "viewport")
+        self.observe(self._redraw_selection, "selected")
         self.prev_row_button.on_click(lambda _: self.previous_row())
         self.next_row_button.on_click(lambda _: self.next_row())
         self.crop_button.on_click(lambda _: self.crop_to_labels())
@@ -323,7 +323,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         if self.row_index > 0:
             self.row_index -= 1
 
-    def _row_index_changed(self, change) -> None:
+    def _show_new_row(self, change) -> None:
         if not self._syncing:
             self._load_row(change["new"], 0)
 
@@ -382,7 +382,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
 
     # ------------------------------------------------------------------ frames
 
-    def _frame_changed(self, change) -> None:
+    def _show_new_frame(self, change) -> None:
         if self._syncing or self.frames is None:
             return
         clamped = self.frames.clamp(change["new"])
@@ -628,7 +628,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self._on_select.fire(hit)
         return hit
 
-    def _selected_changed(self, _change) -> None:
+    def _redraw_selection(self, _change) -> None:
         if not self._syncing:
             self._render_safely()
 
@@ -694,7 +694,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         """Show the whole frame."""
         self.viewport = FULL_VIEW
 
-    def _viewport_changed(self, _change) -> None:
+    def _redraw_view(self, _change) -> None:
         if not self._syncing:
             self._render_safely()
 

@@ -8,6 +8,7 @@ client's media layer (cached, re-signed, video frames decoded). Explorers and th
 from __future__ import annotations
 
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -30,6 +31,7 @@ ROW_PREFETCH_WORKERS = 2
 
 _prefetch_pool: ThreadPoolExecutor | None = None
 _shared_media: MediaFetcher | None = None
+_project_media: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _pool_lock = threading.Lock()
 
 
@@ -46,21 +48,41 @@ def _models_ontology(row: Any) -> OntologyStructure:
     structure = row.ontology_structure
     if isinstance(structure, OntologyStructure):
         return structure
+    model = getattr(structure, "model", None)  # our client's ontology wraps the wire model
+    if isinstance(model, OntologyStructure):
+        return model
     return OntologyStructure.model_validate(structure.to_dict())
 
 
 def _models_row(row: Any) -> LazyLabelRow:
+    # Our client keeps the labels it read as a lazy wire model: reuse it unless edits are pending.
+    lazy = getattr(row, "_lazy", None)
+    if isinstance(lazy, LazyLabelRow) and getattr(row, "has_unsaved_changes", True) is False:
+        return lazy
     return parse_label_row_lazy(row.to_encord_dict())
 
 
+def _project_of(row: Any) -> Any:
+    return getattr(row, "project", None) or getattr(row, "_project", None)
+
+
 def media_for(row: Any) -> MediaFetcher:
-    """The media fetcher of the client ``row`` came from, or a shared one (rows of other SDK-like clients)."""
-    for owner in (row, getattr(row, "project", None), getattr(row, "_project", None)):
-        fetcher = getattr(owner, "media", None)
-        if isinstance(fetcher, MediaFetcher):
-            return fetcher
+    """The media fetcher for ``row``: its project's (pooled session, re-signing), else a shared plain one.
+
+    Rows of other SDK-like clients (the official SDK in benchmarks) get the shared fetcher, which
+    cannot re-sign expired links.
+    """
     global _shared_media
+    project = _project_of(row)
+    found = getattr(project, "media", None) or getattr(row, "media", None)
+    if isinstance(found, MediaFetcher):
+        return found
     with _pool_lock:
+        if project is not None and hasattr(project, "_resign_media") and hasattr(project, "_session"):
+            fetcher = _project_media.get(project)
+            if fetcher is None:
+                fetcher = _project_media[project] = MediaFetcher(project._session, resign=project._resign_media)
+            return fetcher
         if _shared_media is None:
             _shared_media = MediaFetcher(requests.Session())
         return _shared_media

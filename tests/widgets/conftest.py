@@ -23,9 +23,7 @@ XSS_TITLE = "<img src=x onerror=alert(1)>"
 
 
 def _client_class():
-    import warnings
-    warnings.simplefilter("ignore")
-    from encord import EncordUserClient  # TEMPORARY until our client lands
+    from encord_nb.client import EncordUserClient
 
     return EncordUserClient
 
