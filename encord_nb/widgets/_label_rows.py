@@ -71,16 +71,6 @@ def row_status(row: Any) -> str | None:
     return None if status is None else str(plain(status))
 
 
-def _timestamp(value: Any) -> pd.Timestamp | None:
-    if value is None or value == "":
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
 def row_record(row: Any) -> dict[str, Any]:
     """One table row of a ``LabelRowV2``'s metadata (no labels needed)."""
     priority = read(row, "priority")
@@ -91,8 +81,8 @@ def row_record(row: Any) -> dict[str, Any]:
         "status": row_status(row),
         "priority": float(priority) if priority is not None else None,
         "frames": read(row, "number_of_frames"),
-        "created": _timestamp(read(row, "created_at")),
-        "edited": _timestamp(read(row, "last_edited_at")),
+        "created": read(row, "created_at"),
+        "edited": read(row, "last_edited_at"),
         "assignee": read(row, "assigned_user_email"),
         "branch": read(row, "branch_name", MAIN_BRANCH),
         "label_hash": plain(read(row, "label_hash")),
@@ -123,8 +113,8 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
     """A project's label rows in a paged, sortable table, with the server's filters; picking one opens it.
 
     State lives in traits: the filters ``stage``, ``status``, ``title_search``, ``edited_after``,
-    ``edited_before`` (dates, inclusive) and ``branch``, and ``selected`` (the label hash of the picked
-    row). Changing a filter lists the rows again from the server; sorting and paging (``table.sort``,
+    ``edited_before`` (dates, inclusive) and ``branch``, and ``selected`` (the data hash of the picked
+    row: label hashes appear only once a row has labels). Changing a filter lists the rows again from the server; sorting and paging (``table.sort``,
     ``table.page``) happen locally and only the visible page is rendered. :meth:`count_objects` adds
     one ``"# <class>"`` column per ontology class for initialised rows.
 
@@ -281,6 +271,8 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
         """The listed rows as a DataFrame (index: position in ``rows``), with object counts where counted."""
         frame = pd.DataFrame.from_records([row_record(r) for r in self.rows],
                                           columns=[*ROW_COLUMNS, "created", "label_hash", "data_hash"])
+        for column in ("created", "edited"):  # one conversion per column, not per row
+            frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="mixed")
         classes = sorted({name for counts in self._counts.values() for name in counts})
         for name in classes:
             frame[COUNT_PREFIX + name] = pd.array(
@@ -323,7 +315,7 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
 
     def _picked(self, index: int) -> None:
         row = self.rows[index]
-        self.selected = plain(read(row, "label_hash")) or plain(read(row, "data_hash"))
+        self.selected = str(plain(read(row, "data_hash")))
         if self.open_frames:
             self._open(row)
         self._on_pick.fire(row)
