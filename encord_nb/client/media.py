@@ -14,6 +14,7 @@
   forward continues without seeking).
 
 URLs with their signatures never appear in messages, reprs or logs: only the data and image hashes.
+The session's credentials (auth, cookies) are never sent with media requests.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any, Callable, Hashable, Iterable, Union
+from urllib.parse import urlsplit
 
 import av
 import requests
@@ -78,6 +80,9 @@ VIDEO_KEEP_BEFORE = 8
 VIDEO_FORWARD_WINDOW = 48
 #: Videos kept open by a fetcher.
 OPEN_VIDEOS = 2
+
+#: Session headers never sent with a media request (signed links carry their own permission).
+_PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
 Resign = Callable[[str, str], str]
 VideoSource = Union[str, os.PathLike, bytes, IO[bytes]]
@@ -297,6 +302,7 @@ class MediaFetcher:
         self._inflight: dict[Hashable, Future] = {}
         self._fresh: dict[tuple[str, str], tuple[str | None, str]] = {}
         self._videos = _Lru(OPEN_VIDEOS, lambda _: 1)
+        self._proxy_cache: dict[str, dict[str, str]] = {}
         #: How many HTTP GETs were sent, and how many links were re-signed (for tests and benchmarks).
         self.requests_sent = 0
         self.resigned = 0
@@ -323,11 +329,28 @@ class MediaFetcher:
             return fresh[1]
         return url
 
+    def _proxies(self, url: str) -> dict[str, str]:
+        # requests reads the proxy variables and ~/.netrc on every call (milliseconds each); signed
+        # links need no credentials, so the environment's proxies are looked up once per host.
+        if not self.session.trust_env:
+            return dict(self.session.proxies)
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = self._proxy_cache.get(origin)
+        if found is None:
+            found = self._proxy_cache[origin] = {**requests.utils.get_environ_proxies(url), **self.session.proxies}
+        return found
+
     def _get(self, url: str, what: str) -> requests.Response:
         with self._lock:
             self.requests_sent += 1
         try:
-            return self.session.get(url, timeout=self.timeout)
+            # Built without the session's auth and cookies: API credentials never travel to storage.
+            headers = {k: v for k, v in self.session.headers.items() if k.lower() not in _PRIVATE_HEADERS}
+            prepared = requests.Request("GET", url, headers=headers).prepare()
+            return self.session.send(
+                prepared, timeout=self.timeout, proxies=self._proxies(url), verify=self.session.verify, cert=self.session.cert
+            )
         except requests.RequestException as error:
             raise EncordConnectionError(f"Could not fetch the media of {what}: {type(error).__name__}.") from None
 

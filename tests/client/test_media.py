@@ -233,3 +233,17 @@ def test_video_frames_of_a_row_come_through_signed_links(project, demo):
     shown = fetcher.get_video_frame(row.data_hash, url, 7)
     assert shown.tobytes() == local.frame(7).tobytes()
     assert fetcher.video(row.data_hash, url).fps == local.fps
+
+
+def test_api_credentials_of_the_session_never_travel_to_storage(project, image_rows):
+    # Given a session whose auth would fail the test if it were ever applied,
+    def leak(request):
+        raise AssertionError("the session's auth was applied to a media request")
+
+    session = requests.Session()
+    session.auth = leak
+    session.headers["Authorization"] = "secret-token"
+    ref = _refs(project, image_rows[:1])[0]
+    # when an image is fetched, then it arrives without the auth being used.
+    fetcher = MediaFetcher(session, resign=_resign(project))
+    assert fetcher.get_image(ref.data_hash, ref.image_hash, ref.url).size[0] > 0
