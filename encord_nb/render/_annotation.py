@@ -9,6 +9,7 @@ from encord_nb.models import (
     AttributeAnswer,
     AttributeType,
     FrameLabels,
+    ObjectActions,
     ObjectAnswer,
     OntologyStructure,
     OtherShapeObject,
@@ -86,16 +87,26 @@ def _attribute_texts(
     return texts
 
 
+def _dynamic_texts(actions: ObjectActions | None, frame: int | None, ontology: OntologyStructure) -> dict[str, str]:
+    if actions is None or frame is None:
+        return {}
+    current = [a for a in actions.actions if any(start <= frame <= end for start, end in a.range)]
+    return _attribute_texts(ObjectAnswer(object_hash=actions.object_hash, classifications=current), ontology)
+
+
 def annotations_from_frame(
     frame_labels: FrameLabels | None,
     ontology: OntologyStructure,
     object_answers: Mapping[str, ObjectAnswer] | None = None,
+    object_actions: Mapping[str, ObjectActions] | None = None,
+    frame: int | None = None,
 ) -> list[Annotation]:
     """Build the annotations of one frame, in drawing order, from wire models.
 
     Colours and skeleton edges come from the ontology (the object's own colour when the class is
-    unknown there); attribute texts from ``object_answers`` (a label row's ``object_answers``).
-    Shapes this toolkit does not draw (circles, cuboids, ...) and deleted objects are left out.
+    unknown there); attribute texts from ``object_answers`` (static answers) and, for ``frame``,
+    from ``object_actions`` (dynamic answers whose range holds that frame): pass a label row's
+    maps. Shapes this toolkit does not draw (circles, cuboids, ...) and deleted objects are left out.
 
     Example:
         >>> from encord_nb.models import FrameLabels
@@ -126,7 +137,10 @@ def annotations_from_frame(
                 confidence=obj.confidence,
                 manual=obj.manual_annotation,
                 created_by=obj.created_by,
-                attributes=_attribute_texts((object_answers or {}).get(obj.object_hash), ontology),
+                attributes={
+                    **_attribute_texts((object_answers or {}).get(obj.object_hash), ontology),
+                    **_dynamic_texts((object_actions or {}).get(obj.object_hash), frame, ontology),
+                },
                 skeleton_edges=edges,
             )
         )

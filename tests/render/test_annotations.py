@@ -50,3 +50,17 @@ def test_unknown_class_falls_back_to_the_object_colour_and_name():
     # The circle is not drawn; the others keep what they say about themselves.
     assert [(a.class_name, a.colour) for a in anns] == [("Thing", (0, 255, 0)), ("nope2", FALLBACK_COLOUR)]
     assert annotations_from_frame(None, OntologyStructure()) == []
+
+
+def test_dynamic_attributes_show_the_answer_of_the_frame():
+    # Given the SDK-written video row whose track is "Moving: Yes" on frames 0-6 and "No" on frame 7,
+    row = parse_label_row(_load("label_row_video.json"))
+    ontology = OntologyStructure.model_validate_json(_load("ontology_structure.json"))
+
+    def moving(frame: int) -> str | None:
+        anns = annotations_from_frame(row.frame_labels(frame), ontology, row.object_answers, row.object_actions, frame)
+        return next(a for a in anns if a.object_hash == "objTrk01").attributes.get("Moving")
+
+    # then each frame's label carries the answer in force on that frame.
+    assert moving(7) == "No"
+    assert moving(3) == "Yes"
