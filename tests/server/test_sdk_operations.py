@@ -25,7 +25,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from encord.objects import Object, ObjectInstance
     from encord.objects.coordinates import BoundingBoxCoordinates
-    from encord.orm.label_row import AnnotationTaskStatus, LabelStatus
+    from encord.orm.label_row import AnnotationTaskStatus, LabelStatus, ShadowDataState
     from encord.workflow import AnnotationStage, FinalStage, ReviewStage
 
 
@@ -80,6 +80,8 @@ def test_project_ontology_and_workflow(sdk_user):
         ({"workflow_graph_node_title_like": "Rev%"}, set()),
         ({"branch_name": "main"}, set(IMAGES) | {GROUP, VIDEO}),
         ({"include_all_label_branches": True}, set(IMAGES) | {GROUP, VIDEO}),
+        ({"shadow_data_state": ShadowDataState.SHADOW_DATA}, set()),
+        ({"shadow_data_state": ShadowDataState.NOT_SHADOW_DATA}, set(IMAGES) | {GROUP, VIDEO}),
     ],
     ids=lambda v: ",".join(v) if isinstance(v, dict) else None,
 )
