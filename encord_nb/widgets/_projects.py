@@ -162,7 +162,7 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
         self.rows_area.add_class(css("project-rows"))
         self.children = [widgets.HTML("<b>Projects</b>"), self.search_box, self.table, self.status_line,
                          self.summary, self.rows_area]
-        self.observe(self._search_changed, "search")
+        self.observe(self._on_search, "search")
         self.refresh()
 
     # ------------------------------------------------------------------ events
@@ -190,7 +190,7 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
         self.status_line.ok(f"{len(projects):,} projects")
         self._show_matches()
 
-    def _search_changed(self, _change) -> None:
+    def _on_search(self, _change) -> None:
         self._show_matches()
 
     def _show_matches(self) -> None:

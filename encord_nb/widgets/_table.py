@@ -110,7 +110,7 @@ class PagedTable(widgets.VBox):
             widgets.HBox([self.previous_button, self.page_label, self.next_button],
                          layout=widgets.Layout(align_items="center")),
         ]
-        self.observe(self._page_changed, "page")
+        self.observe(self._on_page, "page")
         self.observe(self._sort_changed, ["sort_by", "ascending"])
         self.set_frame(frame if frame is not None else pd.DataFrame(), columns)
 
@@ -193,7 +193,7 @@ class PagedTable(widgets.VBox):
             self.sort_by = column
             self.ascending = ascending
 
-    def _page_changed(self, change) -> None:
+    def _on_page(self, change) -> None:
         if self._quiet:
             return
         clamped = min(max(change["new"], 0), self.page_count - 1)
