@@ -38,3 +38,13 @@ def sdk_user(server, workspace_copy, sdk_client_class):
     return sdk_client_class.create_with_ssh_private_key(
         workspace_copy.key_file.read_text(), domain=server.domain
     )
+
+
+@pytest.fixture(scope="module")
+def readonly_sdk_user(fixture_workspace, tmp_path_factory, sdk_client_class):
+    """An SDK user on a server shared by one module's read-only tests (faster than a server per test)."""
+    target = tmp_path_factory.mktemp("readonly") / "ws"
+    shutil.copytree(fixture_workspace.path, target)
+    with serve(target) as running:
+        key_text = (target / fixture_workspace.key_file.name).read_text()
+        yield sdk_client_class.create_with_ssh_private_key(key_text, domain=running.domain)

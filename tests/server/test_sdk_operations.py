@@ -56,7 +56,8 @@ def test_legacy_and_paged_project_listings(sdk_user, server):
     ]
 
 
-def test_project_ontology_and_workflow(sdk_user):
+def test_project_ontology_and_workflow(readonly_sdk_user):
+    sdk_user = readonly_sdk_user
     project = sdk_user.get_project(PROJECT)
     stages = project.workflow.stages
     assert [type(s) for s in stages] == [AnnotationStage, ReviewStage, FinalStage]
@@ -85,12 +86,13 @@ def test_project_ontology_and_workflow(sdk_user):
     ],
     ids=lambda v: ",".join(v) if isinstance(v, dict) else None,
 )
-def test_list_label_rows_with_each_filter(sdk_user, filters, expected):
-    project = sdk_user.get_project(PROJECT)
+def test_list_label_rows_with_each_filter(readonly_sdk_user, filters, expected):
+    project = readonly_sdk_user.get_project(PROJECT)
     assert set(_rows_by_hash(project, **filters)) == expected
 
 
-def test_listing_carries_metadata_images_and_client_metadata(sdk_user):
+def test_listing_carries_metadata_images_and_client_metadata(readonly_sdk_user):
+    sdk_user = readonly_sdk_user
     project = sdk_user.get_project(PROJECT)
     rows = _rows_by_hash(project, include_images_data=True, include_client_metadata=True)
     labelled, video, group = rows[IMAGES[0]], rows[VIDEO], rows[GROUP]
