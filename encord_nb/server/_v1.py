@@ -140,6 +140,7 @@ def _blurb_to_store(label: Any, label_hash: str, stored: LabelRow, author: str) 
         if not isinstance(label.get(key, {}), dict):
             raise InvalidRequestError(f"Label row {label_hash}: `{key}` must be an object.", status_code=400)
     blurb = dict(label)
+    blurb.pop("is_valid", None)  # an echo of the row's validity column, which serving fills in again
     blurb["label_hash"], blurb["branch_name"] = label_hash, stored.branch_name
     for unit in blurb["data_units"].values():
         if not isinstance(unit, dict):
