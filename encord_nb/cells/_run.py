@@ -75,7 +75,7 @@ def bundle_outcomes(bundle: Any, plans: Sequence[RowPlan]) -> dict[str, BaseExce
         report = bundle.execute()
     except BundleError as error:  # some items failed: the report says which
         report = error.report
-    except RateLimitError as error:
+    except Exception as error:  # a refusal of the whole bundle (429, lost connection, ...) is every row's outcome
         return {plan.key: error for plan in plans}
     errors = {str(o.key): o.error for o in getattr(report, "outcomes", None) or [] if not o.ok}
     return {plan.key: next((errors[k] for k in _plan_keys(plan) if k in errors), None) for plan in plans}

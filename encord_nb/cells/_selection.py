@@ -8,6 +8,7 @@ the listed rows; a predicate over labels makes the rows' labels load first (bund
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -24,7 +25,7 @@ _HASH_COLUMNS = ("label_hash", "data_hash")
 
 def _glob_to_like(pattern: str) -> str:
     """A glob (``*``, ``?``) as an SQL ``LIKE`` pattern (the server filter; the exact check is ours)."""
-    return pattern.replace("*", "%").replace("?", "_")
+    return re.sub(r"\[[^\]]*\]", "_", pattern).replace("*", "%").replace("?", "_")
 
 
 def _has_glob(pattern: str) -> bool:
