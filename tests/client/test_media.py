@@ -247,3 +247,20 @@ def test_api_credentials_of_the_session_never_travel_to_storage(project, image_r
     # when an image is fetched, then it arrives without the auth being used.
     fetcher = MediaFetcher(session, resign=_resign(project))
     assert fetcher.get_image(ref.data_hash, ref.image_hash, ref.url).size[0] > 0
+
+
+def test_our_client_rows_keep_showing_after_their_links_expire(demo, server):
+    # Given our own client's project, its pooled session and its re-signing hook,
+    from encord_nb.client import EncordUserClient as OurClient
+
+    ours = OurClient.create_with_ssh_private_key(demo.key_path.read_text(), domain=server.domain)
+    project = ours.get_project(demo.projects[PROJECT])
+    rows = [r for r in project.list_label_rows_v2() if r.data_title.endswith((".png", ".jpg"))][:3]
+    for row in rows:
+        row.initialise_labels(include_signed_url=True)
+    fetcher = MediaFetcher(project._session, resign=project._resign_media)
+    # when the rows' links have expired, then their images still arrive, re-signed through the client.
+    time.sleep(LINK_TTL_S + 1.1)
+    for row in rows:
+        assert fetcher.get_image(row.data_hash, row.data_hash, row.data_link).size == _size_on_disk(demo, row.data_title)
+    assert fetcher.resigned == len(rows)
