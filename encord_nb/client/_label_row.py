@@ -65,6 +65,9 @@ def _metadata_from_labels(labels: dict[str, Any]) -> dict[str, Any]:
         if first.get("data_duration") is not None:
             meta["duration"] = first["data_duration"]
         meta["file_type"] = first.get("data_type")
+        labelled = [int(k) for k in (first.get("labels") or {}) if k.isdigit()]
+        from_media = round(meta["frames_per_second"] * meta["duration"]) if "duration" in meta and "frames_per_second" in meta else 0
+        meta["number_of_frames"] = max([from_media, len(units), *(f + 1 for f in labelled)])
     meta.setdefault("data_hash", labels.get("data_hash") or "")
     return meta
 
