@@ -92,14 +92,14 @@ def info_card_html(annotation: Annotation, frame_object: Any, frame: int) -> str
         else:
             rows.append(("  review", str(review)))
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:8px'>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap'>{escape(k)}</th><td>{escape(v)}</td></tr>"
         for k, v in rows
         if v != ""
     )
     swatch = "#%02x%02x%02x" % annotation.colour
     return (
         f"<div class='{css('info-card-body')}'><div style='border-left:6px solid {swatch};padding-left:6px'>"
-        f"<b>{escape(annotation.class_name)}</b></div><table>{body}</table></div>"
+        f"<b>{escape(annotation.class_name)}</b></div><table style='font-size:12px;line-height:1.3'>{body}</table></div>"
     )
 
 

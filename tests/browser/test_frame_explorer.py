@@ -1,0 +1,111 @@
+"""The frame explorer in JupyterLab and chromium: it renders, clicks select objects, keys step frames, titles are text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+VISUAL_QA = "Demo: visual QA"
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+
+
+def demo_copy(demo_workspace, tmp_path):
+    """A private copy of the demo workspace the notebook's kernel serves (tests may change it)."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_workspace.path, target, ignore=shutil.ignore_patterns("*.lock"))
+    return target
+
+
+def setup_cell(workspace, demo_workspace, extra: str = "") -> str:
+    """The first cell: serve the workspace copy and sign in to it with our client."""
+    return f"""
+from encord_nb.client import EncordUserClient
+from encord_nb.server import open_store, serve
+from encord_nb.widgets import FrameExplorer
+{extra}
+server = serve({str(workspace)!r})
+client = EncordUserClient.create_with_ssh_private_key(open({str(workspace / demo_workspace.key_path.name)!r}).read(),
+                                                      domain=server.domain)
+project = client.get_project({demo_workspace.projects[VISUAL_QA]!r})
+rows = {{r.data_title: r for r in project.list_label_rows_v2()}}
+"""
+
+
+def test_explorer_renders_clicks_select_and_keys_step(lab, demo_workspace, tmp_path):
+    # Given a notebook showing the cat photo, then the cat video, in a frame explorer
+    workspace = demo_copy(demo_workspace, tmp_path)
+    name = lab.write_notebook("frame_explorer.ipynb", [
+        setup_cell(workspace, demo_workspace),
+        "explorer = FrameExplorer(rows=[rows['chelsea.png'], rows['chelsea-pan.mp4']], project=project)\nexplorer",
+    ])  # fmt: skip
+    page = lab.open_notebook(name)
+    lab.run_all(page)
+    image = lab.widget(page, "encord-nb-frame-image")
+    card = lab.widget(page, "encord-nb-info-card")
+    title = lab.widget(page, "encord-nb-frame-title")
+    expect(title).to_contain_text("chelsea.png")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 451
+    lab.screenshot(page, "rendered", show=image)
+
+    # When the user clicks inside the cat-face box (the page may draw the image at another size)
+    face = json.loads(lab.run_python(page, (
+        "import json\n"
+        "a = next(a for a in explorer.frames.annotations(0) if a.class_name == 'Cat face')\n"
+        "c = a.coordinates\n"
+        "print(json.dumps({'x': c.x + 0.03, 'y': c.y + c.h - 0.04, 'hash': a.object_hash}))"
+    )))  # fmt: skip
+    box = image.bounding_box()
+    image.click(position={"x": face["x"] * box["width"], "y": face["y"] * box["height"]})
+    # Then its info card shows, and the kernel has it selected
+    expect(card).to_contain_text("Cat face")
+    expect(card).to_contain_text(face["hash"])
+    assert lab.run_python(page, "print(explorer.selected)").strip() == face["hash"]
+    lab.screenshot(page, "clicked-cat-face", show=card)
+
+    # When ArrowDown is pressed over the image, the video row is shown
+    before = lab.image_fingerprint(image)
+    lab.press(image, "ArrowDown")
+    expect(title).to_contain_text("chelsea-pan.mp4")
+    first_frame = lab.wait_for_image_change(image, before)
+    lab.screenshot(page, "video-row", show=image)
+    # And ArrowRight steps to the next frame: the picture changes
+    lab.press(image, "ArrowRight")
+    lab.wait_for_image_change(image, first_frame)
+    expect(title).to_contain_text("frame 2/")
+    assert lab.run_python(page, "print(explorer.frame)").strip() == "1"
+    lab.screenshot(page, "next-frame", show=image)
+    assert not lab.page_errors, lab.page_errors
+
+
+def test_hostile_title_renders_as_text(lab, demo_workspace, tmp_path):
+    # Given an image whose title is an HTML tag with a script handler
+    workspace = demo_copy(demo_workspace, tmp_path)
+    add_row = f"""
+store = open_store({str(workspace)!r})
+project_hash = {demo_workspace.projects[VISUAL_QA]!r}
+dataset = store.list_project_datasets(project_hash)[0]
+store.put_data_unit("0d0c0b0a-0000-4000-8000-00000000a11e", dataset_hash=dataset.dataset_hash, title={XSS_TITLE!r},
+                    data_type="IMAGE", media=[{{"file": "images/chelsea.png", "mime_type": "image/png",
+                                                "width": 451, "height": 300}}])
+store.close()
+"""
+    name = lab.write_notebook("hostile_title.ipynb", [
+        setup_cell(workspace, demo_workspace, add_row),
+        f"explorer = FrameExplorer(rows[{XSS_TITLE!r}], project=project)\nexplorer",
+    ])  # fmt: skip
+    page = lab.open_notebook(name)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    lab.run_all(page)
+    title = lab.widget(page, "encord-nb-frame-title")
+    # Then the title shows the tag as text, no such element exists and no script ran
+    expect(title).to_contain_text(XSS_TITLE)
+    assert title.locator("img").count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    lab.screenshot(page, "hostile-title-as-text", show=title)
+    assert dialogs == []
