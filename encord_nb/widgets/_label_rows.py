@@ -290,7 +290,7 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
             for position in wanted:
                 row = self.rows[position]
                 if not read(row, "is_labelling_initialised", False):
-                    row.initialise_labels()
+                    row.initialise_labels(include_signed_url=True)  # the frame explorer draws them later
                 self._counts[position] = object_counts(row)
 
         run_action(self.status_line, "Counting objects", work, f"Counted objects in {len(wanted)} rows")
