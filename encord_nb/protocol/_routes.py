@@ -38,6 +38,8 @@ class V2Route:
     TASK_REVIEWS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews"
     REVIEW_ACTIONS = PREFIX + "/projects/{project_hash}/workflow/stages/{stage_uuid}/tasks/{task_uuid}/reviews/actions"
     ISSUES = PREFIX + "/projects/{project_hash}/issues"
+    STORAGE_ITEM = PREFIX + "/storage/items/{item_uuid}"
+    STORAGE_ITEMS_BULK = PREFIX + "/storage/items/get-bulk"
     VALIDATION_STATE = PREFIX + "/projects/{project_hash}/labels/{label_hash}/validation-state"
 
 

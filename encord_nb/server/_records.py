@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -209,6 +210,44 @@ def _object_hashes(row: dict[str, Any]) -> set[str]:
         for unit in (row.get("data_units") or {}).values()
         for frame in _frames(unit.get("labels") or {})
         for o in frame.get("objects", [])
+    }
+
+
+#: Storage item types of the data types the workspace holds.
+_ITEM_TYPE = {"IMAGE": "image", "VIDEO": "video", "IMG_GROUP": "imageGroup"}
+
+
+def storage_item(unit: DataUnit, owner: str, signed_url: str | None) -> dict[str, Any]:
+    """A StorageItem DTO: every field without a default is present, null where unknown."""
+    media = unit.media[0] if unit.data_type != "IMG_GROUP" and unit.media else None
+    return {
+        "uuid": unit.backing_item_uuid,
+        "parent": unit.dataset_hash,
+        "itemType": _ITEM_TYPE[unit.data_type],
+        "name": unit.title,
+        "clientMetadata": json.dumps(unit.client_metadata),
+        "owner": owner,
+        "createdAt": v2_date(unit.created_at),
+        "lastEditedAt": v2_date(unit.created_at),
+        "backedDataUnitsCount": 1,
+        "storageLocation": "encord",
+        "integrationHash": None,
+        "url": storage_reference(unit.data_hash) if media else None,
+        "signedUrl": signed_url,
+        "fileSize": media.path.stat().st_size if media and media.path.is_file() else None,
+        "mimeType": media.mime_type if media else None,
+        "duration": media.duration if media else None,
+        "fps": media.fps if media else None,
+        "height": media.height if media else None,
+        "width": media.width if media else None,
+        "dicomInstanceUid": None,
+        "dicomStudyUid": None,
+        "dicomSeriesUid": None,
+        "frameCount": media.frame_count if media else None,
+        "audioSampleRate": None,
+        "audioBitDepth": None,
+        "audioCodec": None,
+        "audioNumChannels": None,
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from encord_nb.exceptions import InvalidRequestError, NotFoundError
 from encord_nb.protocol import V2Route, decode_page_token, encode_page_token
 from encord_nb.server._call import Call
-from encord_nb.server._records import ontology_dto, project_dto, v2_date
+from encord_nb.server._records import ontology_dto, project_dto, storage_item, v2_date
 from encord_nb.server.store import LabelRowInfo, Project, Stage
 
 _PROJECT_FILTERS = {
@@ -87,6 +87,41 @@ def validation_state(call: Call) -> dict[str, Any]:
         "isValid": row.is_valid,
         "errors": list(row.validation_errors),
     }
+
+
+# -- storage items -----------------------------------------------------------------------------------
+
+
+def _storage_items(call: Call, item_uuids: list[str], sign: bool) -> list[dict[str, Any]]:
+    """The storage items backing data units of the workspace's projects, in the order asked."""
+    units = {
+        unit.backing_item_uuid: unit
+        for project in call.store.list_projects()
+        for dataset in call.store.list_project_datasets(project.project_hash)
+        for unit in call.store.list_data_units(dataset.dataset_hash)
+    }
+    missing = [u for u in item_uuids if u not in units]
+    if missing:
+        raise NotFoundError(f"No storage item {missing[0]}.", status_code=404)
+    items = []
+    for item_uuid in item_uuids:
+        unit = units[item_uuid]
+        signed = call.media_url(unit.media[0].file) if sign and unit.data_type != "IMG_GROUP" else None
+        items.append(storage_item(unit, call.user.email, signed))
+    return items
+
+
+def get_storage_item(call: Call) -> dict[str, Any]:
+    sign = call.request.args.get("signUrl", "False").lower() == "true"
+    return _storage_items(call, [call.route_args["item_uuid"]], sign)[0]
+
+
+def get_storage_items(call: Call) -> dict[str, Any]:
+    body = _json_object(call)
+    uuids = body.get("itemUuids")
+    if not isinstance(uuids, list) or not all(isinstance(u, str) for u in uuids):
+        raise InvalidRequestError("`itemUuids` must be a list of storage item UUIDs.", status_code=400)
+    return {"results": _storage_items(call, uuids, bool(body.get("signUrls")))}
 
 
 # -- workflow stage tasks ---------------------------------------------------------------------------
@@ -351,6 +386,8 @@ ROUTES = [
     (V2Route.DATASETS, ["GET"], list_datasets),
     (V2Route.BEARER_TOKEN, ["GET"], issue_bearer_token),
     (V2Route.VALIDATION_STATE, ["GET"], validation_state),
+    (V2Route.STORAGE_ITEMS_BULK, ["POST"], get_storage_items),
+    (V2Route.STORAGE_ITEM, ["GET"], get_storage_item),
     (V2Route.STAGE_TASKS, ["GET"], list_stage_tasks),
     (V2Route.STAGE_ACTIONS, ["POST"], stage_actions),
     (V2Route.MOVE_TASKS, ["POST"], move_tasks),

@@ -198,6 +198,19 @@ def test_get_data_datasets_and_label_logs(sdk_user):
     assert [(log.identifier, log.user_email) for log in logs] == [("obj00001", USER_EMAIL)]
 
 
+def test_storage_items_single_and_bundled(sdk_user):
+    project = sdk_user.get_project(PROJECT)
+    rows = _rows_by_hash(project)
+    item = rows[VIDEO].get_storage_item(get_signed_urls=True)
+    assert item.name == "clip.mp4" and item.frame_count == 10
+    assert requests.get(item.get_signed_url(), headers={"Range": "bytes=0-3"}, timeout=10).status_code == 206
+    with project.create_bundle() as bundle:
+        for row in rows.values():
+            row.initialise_storage_item(get_signed_url=True, bundle=bundle)
+    assert rows[GROUP].get_storage_item().item_type.value == "imageGroup"
+    assert requests.get(rows[IMAGES[0]].get_storage_item().get_signed_url(), timeout=10).status_code == 200
+
+
 def test_bearer_token_client_works(sdk_user, server, sdk_client_class):
     token = sdk_user.get_bearer_token()
     user = sdk_client_class.create_with_bearer_token(token, domain=server.domain)
