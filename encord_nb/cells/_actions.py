@@ -200,8 +200,8 @@ class _StageAction(Action):
         reason = _not_workflow(view)
         stage = view.stage_of_row(row)
         if reason is None and (stage is None or stage.stage_type not in self.stage_types):
-            kind = stage.stage_type if stage else "no"
-            reason = f"in a {kind} stage; {self.name} applies to {' or '.join(self.stage_types)} stages"
+            where = f"in stage {stage.title!r} ({stage.stage_type})" if stage else "in no workflow stage"
+            reason = f"{where}; {self.name} applies to {' or '.join(self.stage_types)} stages"
         task = None if reason else view.task_of(row)
         if reason is None and task is None:
             reason = f"no task for this row in stage {stage.title!r}"

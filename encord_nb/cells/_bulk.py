@@ -34,19 +34,28 @@ RESULT_COLUMNS = ("label_hash", "data_hash", "data_title", "action", "outcome", 
 _DIFF_COLUMNS = ("added", "removed", "changed")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def format_state(state: dict[str, Any] | None) -> str:
-    """A row state as one short cell: ``Annotate · QUEUED · priority 0.5``; labels as object counts."""
+    """A row state as one short cell: ``Annotate · priority 0.5 · unassigned``; labels as counts.
+
+    A status the row does not show (workflow rows hide the legacy task status) is left out.
+    """
     if state is None:
         return ""
     parts = []
     for key, value in state.items():
         if key == "labels":
-            items = value or {}
-            units = (items.get("data_units") or {}).values() if isinstance(items, dict) else []
-            kinds = [k for k, _ in label_items(items)] if units else []
-            parts.append(f"{kinds.count('object')} objects, {kinds.count('classification')} classifications")
-        elif key in ("stage", "status"):
-            parts.append(str(value) if value is not None else f"no {key}")
+            kinds = [kind for kind, _ in label_items(value or {})]
+            parts.append(f"{_count(kinds.count('object'), 'object')}, "
+                         f"{_count(kinds.count('classification'), 'classification')}")
+        elif key == "status":
+            if value is not None:
+                parts.append(str(value))
+        elif key == "stage":
+            parts.append("no stage" if value is None else str(value))
         elif key == "priority":
             parts.append("no priority" if value is None else f"priority {value:g}")
         elif key == "assignee":

@@ -58,12 +58,15 @@ def test_bulk_complete_reports_the_row_someone_else_moved_and_completes_the_rest
     moved = cells_server.store.list_label_rows(project.project_hash)[13]
     cells_server.store.complete_task(project.project_hash, moved.data_hash, user_email="someone@example.com")
     # When the preview runs
+    cells_server.app.reset_request_counts()
     result = preview.run(progress=False, log_dir=tmp_path)
     # Then the other 29 are complete, the one failed with the server's reason, and the log holds the 29
     failed = result[result.outcome == "failed"]
     assert result.counts() == {"done": 29, "failed": 1}
     assert failed.label_hash.tolist() == [moved.label_hash]
     assert "already complete" in failed.reason.iloc[0]
+    # three merged requests, and the refused one sent again item by item
+    assert cells_server.app.request_counts()["v1 labelworkflowgraphnode POST"] == 3 + 10
     stages = {i.data_hash: i.stage_title for i in cells_server.store.list_label_rows(project.project_hash)}
     assert set(stages.values()) == {"Complete"}
     logged = ActionLog.read(result.log.path)
