@@ -29,6 +29,11 @@ def _mac(secret: bytes, message: str) -> str:
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
 
 
+def _same(expected: str, given: str) -> bool:
+    # Constant time, and bytes so that non-ASCII input is a mismatch rather than a TypeError.
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
 class MediaSigner:
     """Signs and checks media URLs: an HMAC over the path and the expiry time.
 
@@ -68,7 +73,7 @@ class MediaSigner:
         """
         if not exp or not sig or not exp.isdigit():
             raise PermissionDeniedError("This media URL is not signed: ask the API for a signed URL.", status_code=403)
-        if not hmac.compare_digest(_mac(self._secret, f"{path}\n{exp}"), sig):
+        if not _same(_mac(self._secret, f"{path}\n{exp}"), sig):
             raise PermissionDeniedError("This media URL's signature is not valid.", status_code=403)
         if int(exp) < (time.time() if now is None else now):
             raise PermissionDeniedError(
@@ -101,7 +106,7 @@ class BearerTokens:
     def verify(self, token: str, now: float | None = None) -> str:
         """The key id a token was issued to; :class:`AuthenticationError` when it is forged or expired."""
         payload, _, mac = token.strip().rpartition(".")
-        if not payload or not hmac.compare_digest(_mac(self._secret, payload), mac):
+        if not payload or not _same(_mac(self._secret, payload), mac):
             raise AuthenticationError("The bearer token is not valid.", status_code=401, code="AUTHENTICATION_ERROR")
         key_id, _, expires = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode().rpartition(".")
         if int(expires) < (time.time() if now is None else now):

@@ -95,6 +95,7 @@ def test_media_urls_refuse_any_change_and_expire():
         ("/media/a.jpg", str(int(query["exp"]) + 1), query["sig"], 1001),
         ("/media/a.jpg", query["exp"], query["sig"], 1061),
         ("/media/a.jpg", None, None, 1001),
+        ("/media/a.jpg", query["exp"], "é" * 64, 1001),
     ]:
         with pytest.raises(PermissionDeniedError):
             signer.verify(path, exp, sig, now=now)
@@ -111,3 +112,5 @@ def test_bearer_tokens_are_bound_to_key_and_expire():
         tokens.verify(token, now=111)
     with pytest.raises(AuthenticationError):
         BearerTokens(b"x" * 32).verify(token, now=105)
+    with pytest.raises(AuthenticationError):
+        tokens.verify("abc.ünïcode", now=105)
