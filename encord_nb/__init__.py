@@ -16,26 +16,26 @@ Example:
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-from typing import Any
+import os as _os
+import threading as _threading
+from pathlib import Path as _Path
+from typing import Any as _Any
 
 from encord_nb._version import __version__
-from encord_nb.exceptions import UsageError
+from encord_nb.exceptions import UsageError as _UsageError
 
 __all__ = ["__version__", "connect", "demo_server", "explore", "show"]
 
 #: Environment variables that name the key for the real platform (the official SDK reads the same two).
-KEY_FILE_ENV = "ENCORD_SSH_KEY_FILE"
-KEY_ENV = "ENCORD_SSH_KEY"
+_KEY_FILE_ENV = "ENCORD_SSH_KEY_FILE"
+_KEY_ENV = "ENCORD_SSH_KEY"
 
 _LAZY = ("explore", "show")  # from encord_nb.widgets, loaded on first use: `import encord_nb.models` stays light
-_demo_lock = threading.Lock()
-_demo_running: Any = None
+_demo_lock = _threading.Lock()
+_demo_running: _Any = None
 
 
-def demo_server(workspace: str | os.PathLike | None = None) -> Any:
+def demo_server(workspace: str | _os.PathLike | None = None) -> _Any:
     """The embedded demo server, started on first use (background thread, free loopback port).
 
     Later calls return the same server while it runs, so re-running a notebook cell never starts a
@@ -47,7 +47,7 @@ def demo_server(workspace: str | os.PathLike | None = None) -> Any:
 
     global _demo_running
     with _demo_lock:
-        wanted = None if workspace is None else Path(workspace).expanduser().resolve()
+        wanted = None if workspace is None else _Path(workspace).expanduser().resolve()
         current = _demo_running
         if current is not None and current.running and (wanted is None or current.workspace == wanted):
             return current
@@ -58,29 +58,29 @@ def demo_server(workspace: str | os.PathLike | None = None) -> Any:
         return _demo_running
 
 
-def _key_text(private_key: str | os.PathLike | None) -> str | None:
+def _key_text(private_key: str | _os.PathLike | None) -> str | None:
     """The key's OpenSSH/PEM text, from the argument or the environment; ``None`` when there is none."""
     if private_key is not None:
-        if isinstance(private_key, os.PathLike) or (
-            isinstance(private_key, str) and "PRIVATE KEY" not in private_key and Path(private_key).expanduser().is_file()
+        if isinstance(private_key, _os.PathLike) or (
+            isinstance(private_key, str) and "PRIVATE KEY" not in private_key and _Path(private_key).expanduser().is_file()
         ):
-            return Path(private_key).expanduser().read_text()
+            return _Path(private_key).expanduser().read_text()
         return str(private_key)
-    key_file = os.environ.get(KEY_FILE_ENV)
+    key_file = _os.environ.get(_KEY_FILE_ENV)
     if key_file:
-        path = Path(key_file).expanduser()
+        path = _Path(key_file).expanduser()
         if not path.is_file():
-            raise UsageError(f"{KEY_FILE_ENV} names {str(path)!r}, which is not a file: point it at your Encord key file")
+            raise _UsageError(f"{_KEY_FILE_ENV} names {str(path)!r}, which is not a file: point it at your Encord key file")
         return path.read_text()
-    return os.environ.get(KEY_ENV) or None
+    return _os.environ.get(_KEY_ENV) or None
 
 
 def connect(
-    private_key: str | os.PathLike | None = None,
+    private_key: str | _os.PathLike | None = None,
     *,
     domain: str | None = None,
-    workspace: str | os.PathLike | None = None,
-) -> Any:
+    workspace: str | _os.PathLike | None = None,
+) -> _Any:
     """An ``EncordUserClient`` for the Encord platform, or for the embedded demo server when there is no key.
 
     The key comes from ``private_key`` (the key text or its file), else from ``ENCORD_SSH_KEY_FILE`` or
@@ -117,7 +117,7 @@ def connect(
     return user
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _LAZY:
         from encord_nb import widgets
 
