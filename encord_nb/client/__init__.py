@@ -26,6 +26,7 @@ from ._constants import (
     DEFAULT_DOMAIN,
     MAX_BACKOFF_S,
     MAX_RETRIES,
+    MAX_RETRY_AFTER_S,
     READ_TIMEOUT_S,
     RETRY_STATUSES,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "DEFAULT_DOMAIN",
     "MAX_BACKOFF_S",
     "MAX_RETRIES",
+    "MAX_RETRY_AFTER_S",
     "READ_TIMEOUT_S",
     "RETRY_STATUSES",
     "AgentStage",

@@ -16,8 +16,10 @@ MAX_RETRIES = 3
 CONNECTION_RETRIES = 3
 #: First back-off wait in seconds; it doubles on each retry.
 BACKOFF_FACTOR_S = 0.5
-#: Longest single wait between two attempts, whatever ``Retry-After`` asks.
-MAX_BACKOFF_S = 60.0
+#: Longest back-off wait between two attempts.
+MAX_BACKOFF_S = 30.0
+#: Longest wait a server's ``Retry-After`` can impose before the next attempt.
+MAX_RETRY_AFTER_S = 120.0
 #: HTTP statuses worth another attempt.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 

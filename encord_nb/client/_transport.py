@@ -45,6 +45,7 @@ from ._constants import (
     CONNECTION_RETRIES,
     MAX_BACKOFF_S,
     MAX_RETRIES,
+    MAX_RETRY_AFTER_S,
     POOL_CONNECTIONS,
     POOL_MAXSIZE,
     READ_TIMEOUT_S,
@@ -71,6 +72,7 @@ class RequestsSettings:
     connect_timeout: float = CONNECT_TIMEOUT_S
     read_timeout: float = READ_TIMEOUT_S
     max_backoff: float = MAX_BACKOFF_S
+    max_retry_after: float = MAX_RETRY_AFTER_S
 
 
 class SshKeyAuth(AuthBase):
@@ -300,8 +302,10 @@ class Transport:
             return response, trace_id
 
     def _wait(self, attempt: int, retry_after: float | None, method: str, url: str, why: str) -> None:
-        backoff = self.settings.backoff_factor * (2 ** (attempt - 1))
-        wait = min(retry_after if retry_after is not None else backoff, self.settings.max_backoff)
+        if retry_after is not None:
+            wait = min(retry_after, self.settings.max_retry_after)
+        else:
+            wait = min(self.settings.backoff_factor * (2 ** (attempt - 1)), self.settings.max_backoff)
         logger.info("retrying %s %s after %s in %.2fs (attempt %d)", method, _public_url(url), why, wait, attempt + 1)
         time.sleep(wait)
 
