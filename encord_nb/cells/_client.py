@@ -119,6 +119,10 @@ class ProjectView:
             if stage.uuid not in self._tasks and stage.stage_type != "DONE":
                 self._tasks[stage.uuid] = {str(t.data_hash): t for t in stage.stage.get_tasks()}
 
+    def forget_tasks(self) -> None:
+        """Drop the fetched tasks (after rows moved between stages)."""
+        self._tasks.clear()
+
     def task_of(self, row: Any) -> Any:
         stage = self.stage_of_row(row)
         if stage is None:

@@ -101,7 +101,12 @@ def label_items(labels: Mapping[str, Any]) -> dict[tuple[str, str], LabelItem]:
     for key, answer in (labels.get("object_answers") or {}).items():
         item("object", key, "").answers = answer
     for key, answer in (labels.get("classification_answers") or {}).items():
-        item("classification", key, "").answers = answer
+        found = item("classification", key, "")
+        found.answers = answer
+        if not found.name and isinstance(answer, Mapping):
+            # Rows that keep classifications only here (ranges, no frame entries): name them by their question.
+            first = next(iter(answer.get("classifications") or []), None)
+            found.name = str(first.get("name", "")) if isinstance(first, Mapping) else ""
     for key, actions in (labels.get("object_actions") or {}).items():
         item("object", key, "").actions = actions
     return items

@@ -133,11 +133,12 @@ def _steps(item: _Undo, view: ProjectView) -> None:
         item.steps = [("reopen", None)]
         if before.get("priority") is not None:
             item.steps.append(("priority", float(before["priority"])))
+        if before.get("assignee") is not None:
+            item.steps.append(("assign", before["assignee"]))
         first = view.stage_of_type("ANNOTATION").title
         if before.get("stage") != first:
-            notes.append(f"reopened into {first!r} (it was in {before.get('stage')!r}); the API reopens there")
-        if before.get("status") not in (None, "RETURNED"):
-            notes.append(f"status is RETURNED (was {before['status']}): the server marks reopened tasks so")
+            notes.append(f"reopened into {first!r}, not {before.get('stage')!r}: the API reopens into the first annotation stage")
+        notes.append("the task is marked returned, as every reopened task is")
     elif action == "reopen":
         item.steps = [("complete", None)]
     elif action == "assign":
@@ -179,7 +180,8 @@ def undo(
 
     Returns:
         A :class:`BulkResult`: ``done`` (with a note when the old state could be only partly restored),
-        ``skipped`` (changed since the run, or a dry run), ``failed`` (the server's error) or ``cannot``.
+        ``skipped`` (changed since the run), ``failed`` (the server's error), ``cannot`` (no API reverses
+        it), or, in a dry run, ``would undo`` with the steps it would send.
 
     Example:
         >>> result = bulk(project, "priority", priority=0.9, dry_run=False, log_dir="logs")   # doctest: +SKIP
@@ -229,7 +231,7 @@ def undo(
     undo_log = ActionLog.create(log_dir, "undo") if not dry_run else ActionLog()
     if dry_run:
         for item in todo:
-            item.outcome, item.reason = "skipped", "dry run: would reverse (" + ", ".join(n for n, _ in item.steps) + ")"
+            item.outcome, item.reason = "would undo", "; ".join([", ".join(n for n, _ in item.steps), *(item.notes or [])])
     else:
         _run_steps(project, view, todo, bundle_size, Progress(progress, len(todo), description="undo"), undo_log)
 
@@ -245,6 +247,8 @@ def _run_steps(project: Any, view: ProjectView, todo: Sequence[_Undo], bundle_si
     failed: dict[int, str] = {}
     depth = max((len(i.steps or []) for i in todo), default=0)
     for index in range(depth):
+        if index:
+            _refresh_rows(project, view, [i for i in todo if id(i) not in failed and index < len(i.steps or [])])
         groups: dict[str, list[tuple[_Undo, RowPlan]]] = {}
         for item in todo:
             if id(item) in failed or index >= len(item.steps or []):
@@ -269,6 +273,16 @@ def _run_steps(project: Any, view: ProjectView, todo: Sequence[_Undo], bundle_si
                               "action": f"undo {record['action']}", "run": record.get("run"),
                               "before": record.get("after"), "after": record.get("before")}])
     meter.advance(len(todo))
+
+
+def _refresh_rows(project: Any, view: ProjectView, items: Sequence[_Undo]) -> None:
+    """Read the rows again after a step moved them (their stage and tasks are now elsewhere)."""
+    if not items:
+        return
+    view.forget_tasks()
+    fresh = {_key(r): r for r in project.list_label_rows_v2(data_hashes=sorted({i.record["data_hash"] for i in items}))}
+    for item in items:
+        item.row = fresh.get(_key(item.row), item.row)
 
 
 def _result_row(item: _Undo) -> dict[str, Any]:

@@ -272,3 +272,79 @@ def test_logs_hold_no_media_links(cells_server, make_project, tmp_path):
     assert all(json.loads(line)["before"]["labels"]["label_hash"] for line in text.splitlines())
 
 
+
+
+def _frames(blurb):
+    """Every frame's label dict of a stored row."""
+    for unit in blurb["data_units"].values():
+        labels = unit.get("labels") or {}
+        yield from ([labels] if "objects" in labels or "classifications" in labels else labels.values())
+
+
+def _drop_low_boxes(row):
+    """Drop every bounding box with a frame under 0.5 confidence (whole track)."""
+    for instance in row.get_object_instances():
+        shape = getattr(instance.ontology_item.shape, "value", instance.ontology_item.shape)
+        if shape == "bounding_box" and min(a.confidence for a in instance.get_annotations()) < 0.5:
+            row.remove_object(instance)
+
+
+def test_transform_on_the_demo_rows_keeps_every_other_object_attribute_and_classification(cells_server, user_client):
+    # Given the demo project, with every other box (and a few frames of video tracks) made low-confidence
+    store = cells_server.store
+    project_hash = cells_server.demo.projects["Demo: visual QA"]
+    before, low = {}, set()
+    for info in store.list_label_rows(project_hash):
+        if info.label_hash is None:
+            continue
+        blurb = store.get_label_row(info.label_hash).blurb
+        boxes = sorted({o["objectHash"] for f in _frames(blurb) for o in f.get("objects", []) if o["shape"] == "bounding_box"})
+        for index, frame in enumerate(_frames(blurb)):
+            for obj in frame.get("objects", []):
+                if obj["objectHash"] in boxes[::2] and index % 3 == 0:
+                    obj["confidence"] = 0.3
+                    low.add(obj["objectHash"])
+        store.save_label_row(info.label_hash, blurb, project_hash=project_hash)
+        before[info.label_hash] = blurb
+    assert len(low) >= 5
+    # When the transform runs
+    result = bulk(user_client.get_project(project_hash), "transform", fn=_drop_low_boxes, dry_run=False, progress=False)
+    assert result.counts()["done"] >= 3
+    # Then each saved row is exactly its old self minus the low boxes: every other object on every frame,
+    # every attribute answer, dynamic answer and classification is as it was
+    for label_hash, old in before.items():
+        expected = json.loads(json.dumps(old))
+        for frame in _frames(expected):
+            frame["objects"] = [o for o in frame.get("objects", []) if o["objectHash"] not in low]
+        for key in ("object_answers", "object_actions"):
+            expected[key] = {h: v for h, v in expected.get(key, {}).items() if h not in low}
+        new = store.get_label_row(label_hash).blurb
+        assert list(_frames(new)) == list(_frames(expected)), label_hash
+        for key in ("object_answers", "object_actions", "classification_answers"):
+            assert new.get(key, {}) == expected.get(key, {}), (label_hash, key)
+
+
+def test_undo_of_complete_reopens_restores_priority_and_assignee_and_says_what_differs(cells_server, make_project):
+    # Given rows with priorities and an assignee, completed in bulk
+    project = make_project(rows=4)
+    store, ph = cells_server.store, project.project_hash
+    infos = store.list_label_rows(ph)
+    store.update_task(ph, infos[0].data_hash, priority=0.85, assignee_email="annotator@example.com",
+                      annotation_task_status="ASSIGNED")
+    result = bulk(project, "complete", dry_run=False, progress=False)
+    assert result.counts() == {"done": 4}
+    # When a dry run of the undo is asked first, then nothing changes and each row says what would be sent
+    preview = undo(result, dry_run=True, progress=False)
+    assert set(preview.outcome) == {"would undo"}
+    assert preview.reason.iloc[0].startswith("reopen, priority, assign")
+    assert {i.stage_title for i in store.list_label_rows(ph)} == {"Complete"}
+    # When it is undone for real
+    reverted = undo(result, progress=False)
+    # Then every row is back in Annotate with its old priority and assignee, and the result says the
+    # task is now marked returned
+    assert reverted.counts() == {"done": 4}
+    assert all("marked returned" in reason for reason in reverted.reason)
+    now = {i.data_hash: i for i in store.list_label_rows(ph)}
+    assert {i.stage_title for i in now.values()} == {"Annotate"}
+    assert (now[infos[0].data_hash].priority, now[infos[0].data_hash].assignee_email) == (0.85, "annotator@example.com")
+    assert {now[i.data_hash].priority for i in infos[1:]} == {0.5}
