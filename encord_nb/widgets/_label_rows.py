@@ -34,7 +34,7 @@ COUNT_PREFIX = "# "
 MAIN_BRANCH = "main"
 #: Columns of the table, in order, and their widths.
 ROW_COLUMNS = ("title", "type", "stage", "status", "priority", "frames", "edited", "assignee", "branch")
-ROW_WIDTHS = {"title": "220px", "type": "80px", "frames": "60px", "priority": "70px", "edited": "140px",
+ROW_WIDTHS = {"title": "220px", "type": "90px", "frames": "70px", "priority": "70px", "edited": "140px",
               "assignee": "160px", "branch": "80px"}
 _ANY = "any"
 
@@ -112,10 +112,11 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
     """A project's label rows in a paged, sortable table, with the server's filters; picking one opens it.
 
-    State lives in traits: the filters ``stage``, ``status``, ``title_search``, ``edited_after``,
-    ``edited_before`` (dates, inclusive) and ``branch``, and ``selected`` (the data hash of the picked
-    row: label hashes appear only once a row has labels). Changing a filter lists the rows again from the server; sorting and paging (``table.sort``,
-    ``table.page``) happen locally and only the visible page is rendered. :meth:`count_objects` adds
+    State lives in traits: the filters ``stage``, ``status`` (``""`` for any), ``title_search``,
+    ``edited_after``, ``edited_before`` (dates, inclusive) and ``branch``, and ``selected`` (the data
+    hash of the picked row: label hashes appear only once a row has labels). Changing a filter lists
+    the rows again from the server; sorting and paging (``table.sort``, ``table.page``) happen locally
+    and only the visible page is rendered. :meth:`count_objects` adds
     one ``"# <class>"`` column per ontology class for initialised rows.
 
     Args:
@@ -130,8 +131,8 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
         'coins.png'
     """
 
-    stage = traitlets.Unicode(None, allow_none=True)
-    status = traitlets.Unicode(None, allow_none=True)
+    stage = traitlets.Unicode("")
+    status = traitlets.Unicode("")
     title_search = traitlets.Unicode("")
     edited_after = traitlets.Any(None, allow_none=True)
     edited_before = traitlets.Any(None, allow_none=True)
@@ -170,10 +171,10 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
     # ------------------------------------------------------------------ layout
 
     def _build_filters(self) -> widgets.Widget:
-        self.stage_dropdown = widgets.Dropdown(options=[(f"{_ANY} stage", None), *[(s, s) for s in self.stages]],
+        self.stage_dropdown = widgets.Dropdown(options=[(f"{_ANY} stage", ""), *[(s, s) for s in self.stages]],
                                                description="Stage", layout=widgets.Layout(width="220px"))
         self.status_dropdown = widgets.Dropdown(
-            options=[(f"{_ANY} status", None), *[(s.value, s.value) for s in AnnotationTaskStatus]],
+            options=[(f"{_ANY} status", ""), *[(s.value, s.value) for s in AnnotationTaskStatus]],
             description="Status", layout=widgets.Layout(width="220px"),
         )
         self.search_box = widgets.Text(placeholder="part of a data title", description="Title",
@@ -182,7 +183,7 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
         self.before_picker = widgets.DatePicker(description="to", layout=widgets.Layout(width="200px"))
         self.branch_box = widgets.Combobox(value=MAIN_BRANCH, options=self._branches(), description="Branch",
                                            continuous_update=False, layout=widgets.Layout(width="220px"))
-        self.count_button = widgets.Button(description="Count objects on page",
+        self.count_button = widgets.Button(description="Count objects on page", layout=widgets.Layout(width="auto"),
                                            tooltip="Load the labels of the rows on this page and count their objects")
         self.reload_button = widgets.Button(description="Reload", tooltip="List the rows again from the server")
         for widget, name in [(self.stage_dropdown, "filter-stage"), (self.status_dropdown, "filter-status"),
@@ -244,7 +245,7 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
         self._suspended = True
         try:
             for name, value in filters.items():
-                setattr(self, name, value)
+                setattr(self, name, "" if value is None and name in ("stage", "status", "title_search") else value)
         finally:
             self._suspended = False
         self.refresh()

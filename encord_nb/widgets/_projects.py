@@ -29,9 +29,11 @@ MAX_COUNTED_PROJECTS = 50
 ROW_COUNT_WORKERS = 4
 PROJECT_COLUMNS = ("title", "type", "created", "rows", "description")
 PROJECT_WIDTHS = {"title": "240px", "created": "140px", "rows": "60px", "description": "320px"}
+#: Legends longer than this many classes flow into two columns.
+LEGEND_ROWS = 8
 #: A glyph per ontology shape for the legend.
 SHAPE_GLYPHS = {
-    "bounding_box": "▭", "rotatable_bounding_box": "◇", "polygon": "⬠", "polyline": "〰",
+    "bounding_box": "▭", "rotatable_bounding_box": "◇", "polygon": "⬠", "polyline": "∿",
     "point": "•", "skeleton": "☍", "bitmask": "▦", "audio": "♪", "text": "T",
 }
 
@@ -82,7 +84,9 @@ def ontology_legend_html(structure: Any) -> str:
         )
     classifications = [read(c, "title") or read(read(c, "attributes", [None])[0], "name", "")
                        for c in read(structure, "classifications", [])]
-    parts = [f"<b>Ontology</b><ul style='list-style:none;padding-left:0;margin:2px 0'>{''.join(items)}</ul>"]
+    columns = 2 if len(items) > LEGEND_ROWS else 1
+    parts = [f"<b>Ontology</b><ul style='list-style:none;padding-left:0;margin:2px 0;columns:{columns}'>"
+             f"{''.join(items)}</ul>"]
     if classifications:
         parts.append("<b>Classifications</b>: " + ", ".join(escape(c) for c in classifications if c))
     return f"<div class='{css('ontology-legend')}'>{''.join(parts)}</div>"
@@ -254,9 +258,10 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
             widgets.HBox(
                 [widgets.VBox([widgets.HTML(facts), widgets.HTML(datasets_html(project))],
                               layout=widgets.Layout(min_width="260px", padding="0 12px 0 0")),
-                 legend, widgets.VBox(charts)],
+                 legend],
                 layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
-            )
+            ),
+            widgets.HBox(charts, layout=widgets.Layout(flex_flow="row wrap")),
         ]
 
     # ------------------------------------------------------------------ snapshot

@@ -88,7 +88,7 @@ def test_picking_a_project_shows_its_summary_and_label_rows(demo_client, demo_wo
     assert all(d.title in datasets for d in project.list_datasets())
 
     # And two charts are real PNG pictures
-    charts = explorer.summary.children[0].children[2].children
+    charts = explorer.summary.children[1].children
     assert len(charts) == 2
     assert all(Image.open(io.BytesIO(chart.value)).format == "PNG" for chart in charts)
 
