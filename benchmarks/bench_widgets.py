@@ -167,7 +167,7 @@ def measure(domain: str, key: str, project_hash: str, rounds: int) -> dict[str, 
         # Ours: a fresh client per round (empty media caches); one explorer shows each row in turn.
         project = EncordUserClient.create_with_ssh_private_key(key, domain=domain).get_project(project_hash)
         rows = [r for r in project.list_label_rows_v2() if r.label_hash]
-        explorer = FrameExplorer(display_width=800)
+        explorer = FrameExplorer(project=project, display_width=800)
         for row in rows:
             elapsed = _ms(lambda: explorer.show_row(row))
             assert explorer.image.value and explorer.status.text == "", explorer.status.text

@@ -30,7 +30,8 @@ CSS_PREFIX = "encord-nb-"
 
 _URL_QUERY = re.compile(r"(https?://[^\s?#'\"<>]+)\?[^\s'\"<>]*")
 _KEY_BLOCK = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S)
-_BEARER = re.compile(r"(?i)(bearer\s+|authorization[\"']?\s*[:=]\s*[\"']?)[^\s,'\"]+")
+_AUTHORIZATION = re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+)?[^\s,'\"]+")
+_BEARER = re.compile(r"(?i)(bearer\s+)[^\s,'\"]+")
 _SIGNATURE_PARAM = re.compile(r"(?i)\b(signature|sig|token|key|expires)=([^&\s'\"]+)")
 
 
@@ -53,6 +54,7 @@ def redact(text: Any) -> str:
     """
     out = _KEY_BLOCK.sub("[private key]", str(text))
     out = _URL_QUERY.sub(r"\1?…", out)
+    out = _AUTHORIZATION.sub(r"\1[redacted]", out)
     out = _BEARER.sub(r"\1[redacted]", out)
     return _SIGNATURE_PARAM.sub(r"\1=[redacted]", out)
 
@@ -139,7 +141,7 @@ class Callbacks:
         >>> clicks.register(lambda value: 1 / 0)
         >>> clicks.fire(3)
         >>> seen, clicks.errors[-1].splitlines()[0]
-        ([3], "on_click callback <lambda> raised ZeroDivisionError: division by zero")
+        ([3], 'on_click callback <lambda> raised ZeroDivisionError: division by zero')
     """
 
     event: str

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 import traitlets
 
-from ._common import Callbacks, StatusLine, css, escape
+from ._common import Callbacks, SnapshotMixin, StatusLine, css, escape
 
 #: Issue tags offered when rejecting or filing an issue (users can type others).
 DEFAULT_ISSUE_TAGS = ("wrong class", "loose box", "missing label", "bad attribute")
@@ -20,7 +20,7 @@ def _stage_type_name(stage: Any) -> str:
     return str(getattr(kind, "value", kind) or "").upper()
 
 
-class ReviewPanel(widgets.VBox):
+class ReviewPanel(SnapshotMixin, widgets.VBox):
     """Approve, reject, complete, reopen, prioritise and file issues for one label row's workflow task.
 
     The panel follows ``label_row``: approve and reject are enabled when the row is in a review stage,
@@ -262,6 +262,13 @@ class ReviewPanel(widgets.VBox):
             f"frame {frame}, at {x:.3f}, {y:.3f}: {text}",
             move=False,
         )
+
+    def snapshot_caption(self) -> str:
+        if self._label_row is None:
+            return "Review panel (no row)"
+        stage = f"stage {self.stage_name}" if self.stage_name else "no workflow stage"
+        last = f"; last action: {self.status.text}" if self.actions else ""
+        return f"Review of {self._title()}: {stage}{last}"
 
     def press_key(self, key: str) -> None:
         """Review keys: ``a`` approve, ``r`` reject with the typed comment and tags, ``i`` toggle issue mode."""
