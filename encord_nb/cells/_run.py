@@ -90,7 +90,6 @@ def execute(
     bundle_size: int,
     progress: Progress,
     on_chunk: Callable[[list[RowOutcome]], None],
-    sleep: Callable[[float], None] = time.sleep,
 ) -> list[RowOutcome]:
     """Send every plan in chunks; ``on_chunk`` gets each chunk's outcomes as soon as they are known."""
     results: list[RowOutcome] = []
@@ -100,14 +99,16 @@ def execute(
         pending = chunk
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             errors = _send_chunk(project, action, pending, bundle_size)
-            limited = [p for p in pending if isinstance(errors.get(p.key), RateLimitError)]
+            last = attempt == MAX_RATE_LIMIT_RETRIES
+            limited = [p for p in pending if isinstance(errors.get(p.key), RateLimitError) and not last]
+            waiting = {p.key for p in limited}
             for plan in pending:
-                if plan not in limited or attempt == MAX_RATE_LIMIT_RETRIES:
+                if plan.key not in waiting:
                     final[plan.key] = RowOutcome(plan, errors.get(plan.key))
-            if not limited or attempt == MAX_RATE_LIMIT_RETRIES:
+            if not limited:
                 break
-            waits = [e.retry_after for e in (errors[p.key] for p in limited) if getattr(e, "retry_after", None) is not None]
-            sleep(min(max(waits) if waits else DEFAULT_RETRY_WAIT_S, MAX_RETRY_WAIT_S))
+            waits = [errors[p.key].retry_after for p in limited if errors[p.key].retry_after is not None]
+            time.sleep(min(max(waits) if waits else DEFAULT_RETRY_WAIT_S, MAX_RETRY_WAIT_S))
             pending = limited
         outcomes = [final[p.key] for p in chunk]
         for outcome in outcomes:

@@ -25,7 +25,7 @@ import pandas as pd
 from encord_nb.exceptions import UsageError
 from encord_nb.widgets._common import describe_error
 
-from ._actions import Action, Assign, Complete, Release, Reopen, RowPlan, SetPriority, Transform
+from ._actions import Action, Assign, Complete, Release, Reopen, RowPlan, SetPriority
 from ._bulk import RESULT_COLUMNS, BulkResult, _check_bundle_size, _initialise_labels, format_state
 from ._client import ProjectView, row_state
 from ._labels import label_items

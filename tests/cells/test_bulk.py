@@ -348,3 +348,24 @@ def test_undo_of_complete_reopens_restores_priority_and_assignee_and_says_what_d
     assert {i.stage_title for i in now.values()} == {"Annotate"}
     assert (now[infos[0].data_hash].priority, now[infos[0].data_hash].assignee_email) == (0.85, "annotator@example.com")
     assert {now[i.data_hash].priority for i in infos[1:]} == {0.5}
+
+
+def test_listing_filters_reach_the_server(cells_server, make_project):
+    # Given rows in different stages, statuses and edit times
+    project = make_project(rows=6)
+    store, ph = cells_server.store, project.project_hash
+    infos = store.list_label_rows(ph)
+    review = next(s for s in store.get_project(ph).stages if s.stage_type == "REVIEW")
+    for info in infos[:3]:
+        store.update_task(ph, info.data_hash, stage_uuid=review.uuid, annotation_task_status="IN_REVIEW")
+    store.update_task(ph, infos[0].data_hash, annotation_task_status="ASSIGNED", assignee_email="reviewer@example.com")
+    store.save_label_row(infos[5].label_hash, store.get_label_row(infos[5].label_hash).blurb, project_hash=ph,
+                         edited_at="2025-06-01 12:00:00")
+    cells_server.app.reset_request_counts()
+    # When rows are chosen by stage and status, or by edit time
+    by_stage = bulk(project, "complete", where={"stage": "Rev*", "status": ["IN_REVIEW"]})
+    by_time = bulk(project, "complete", where={"edited_after": "2025-01-01T00:00:00", "edited_before": "2026-01-01"})
+    # Then the server did the filtering (one listing each) and the previews hold exactly those rows
+    assert cells_server.app.request_counts()["v1 labelrowmetadata GET"] == 2
+    assert sorted(by_stage.data_hash) == sorted(i.data_hash for i in infos[1:3])
+    assert by_time.data_hash.tolist() == [infos[5].data_hash]
