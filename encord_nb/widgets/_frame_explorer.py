@@ -448,7 +448,8 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
     # ------------------------------------------------------------------ look and compare
 
     def _look_changed(self, _change) -> None:
-        self._render_safely()
+        if not self._syncing:
+            self._render_safely()
 
     def style(self) -> Style:
         """The overlay style the controls describe now."""
@@ -573,9 +574,11 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
             parts.append(f"row {self.row_index + 1}/{len(self.rows)}")
         parts.append(f"frame {self.frame + 1}/{source.frame_count}")
         parts.append(f"{drawn} of {len(annotations)} objects shown")
+        # The review panel knows the stage after its own actions; the row keeps the one it was listed with.
         node = getattr(source.row, "workflow_graph_node", None)
-        if node is not None and getattr(node, "title", None):
-            parts.append(f"stage: {escape(node.title)}")
+        stage = self.review_panel.stage_name if self.review_panel is not None else getattr(node, "title", "")
+        if stage:
+            parts.append(f"stage: {escape(stage)}")
         if self.viewport != FULL_VIEW:
             parts.append(f"zoom {1 / (self.viewport[2] - self.viewport[0]):.1f}×")
         self.title.value = " · ".join(parts)

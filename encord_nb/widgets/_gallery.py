@@ -25,6 +25,8 @@ DEFAULT_COLUMNS = 6
 THUMBNAIL_SIZE = 128
 #: Crops are at least this many frame pixels on each side (a point alone is not recognisable).
 MIN_CROP_SIDE = 64
+#: Rows searched when no rows are given (labels of every row are read when the gallery opens).
+DEFAULT_ROW_LIMIT = 500
 #: Outlines drawn on crops (no fill, no labels: the crop itself is the subject).
 CROP_PAINTER = PillowPainter(fill_opacity=0.0, mask_opacity=0.3, show_labels=False)
 ALL = ""
@@ -95,10 +97,11 @@ class ObjectGallery(SnapshotMixin, widgets.VBox):
 
     Args:
         project: the client ``Project`` whose rows are searched.
-        rows: the rows to search (default: every row of the project's main branch).
+        rows: the rows to search (default: the labelled rows of the project's main branch, at most ``row_limit``).
         explorer: a :class:`~encord_nb.widgets.FrameExplorer` that opens clicked crops.
         page_size: crops per page.
         columns: crops per grid row.
+        row_limit: most rows read when ``rows`` is not given (the status line says when more exist).
 
     Example:
         >>> gallery = ObjectGallery(project, explorer=explorer)      # doctest: +SKIP
@@ -126,10 +129,12 @@ class ObjectGallery(SnapshotMixin, widgets.VBox):
         explorer: Any = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         columns: int = DEFAULT_COLUMNS,
+        row_limit: int = DEFAULT_ROW_LIMIT,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.project = project
+        self.row_limit = row_limit
         self.explorer = explorer
         self.page_size = max(1, int(page_size))
         self.columns = max(1, int(columns))
@@ -191,6 +196,10 @@ class ObjectGallery(SnapshotMixin, widgets.VBox):
     def _load(self, rows: Sequence[Any] | None) -> None:
         if rows is None:
             rows = [r for r in self.project.list_label_rows_v2() if getattr(r, "label_hash", None)]
+            if len(rows) > self.row_limit:
+                self.status.info(f"Showing objects of the first {self.row_limit} of {len(rows)} labelled rows "
+                                 "(pass rows= or row_limit= to choose)")
+                rows = rows[: self.row_limit]
         rows = list(rows)
         self._initialise(rows)
         futures: list[Future] = [prefetch_pool().submit(RowFrames, row) for row in rows]
@@ -260,6 +269,10 @@ class ObjectGallery(SnapshotMixin, widgets.VBox):
         for events in self._events:
             events.close()
         self._events = []
+        for old in self.grid.children:  # the previous page's widgets are closed, not leaked
+            for child in old.children:
+                child.close()
+            old.close()
         for position, item in enumerate(items):
             try:
                 key = (id(item.frames), item.frame)

@@ -99,3 +99,9 @@ def test_snapshot_is_a_contact_sheet_of_the_page(gallery):
     sheet = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
     assert sheet.width == 6 * 132 and sheet.height == 2 * 132
     assert "Object gallery: page 1/" in bundle["text/html"]
+
+
+def test_a_large_project_is_read_up_to_the_row_limit(visual_qa):
+    gallery = ObjectGallery(visual_qa, row_limit=2)
+    assert len({id(i.frames) for i in gallery.all_items}) <= 2
+    assert gallery.status.text.startswith("Showing objects of the first 2 of ")

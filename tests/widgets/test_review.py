@@ -122,9 +122,10 @@ def test_issue_mode_click_files_a_coordinate_issue(demo, ipyevent):
 def test_review_keys_in_the_frame_explorer(demo, ipyevent):
     _, workspace, project, rows = demo
     explorer = FrameExplorer(rows=[rows["coffee.png"], rows["retina.jpg"]], project=project)
+    assert "stage: Review" in explorer.title.value
     ipyevent(explorer.events, "keydown", key="a")
     assert stage_on_server(workspace, project, rows["coffee.png"]) == "Complete"
-    assert explorer.review_panel.stage_name == "Complete"
+    assert explorer.review_panel.stage_name == "Complete" and "stage: Complete" in explorer.title.value
     assert "Approved coffee.png: now in Complete" == explorer.review_panel.status.text
 
 
