@@ -98,7 +98,7 @@ def _key(record_or_row: Any) -> str:
     return record_or_row.label_hash or record_or_row.data_hash
 
 
-def _drift(record: dict[str, Any], row: Any, view: ProjectView) -> str | None:
+def _drift(record: dict[str, Any], row: Any) -> str | None:
     """Why the row's state now is not what the run left, or None when it still is."""
     after = record.get("after") or {}
     if record["action"] == "transform":
@@ -221,11 +221,10 @@ def undo(
         if _key(item.row) in failed:
             item.outcome, item.reason = "failed", failed[_key(item.row)]
             continue
-        drift = _drift(item.record, item.row, view)
-        if drift:
-            item.outcome, item.reason = "skipped", f"not reversed: {drift}"
-            continue
         _steps(item, view)
+        drift = None if item.outcome else _drift(item.record, item.row)
+        if drift:
+            item.outcome, item.reason, item.steps = "skipped", f"not reversed: {drift}", None
 
     todo = [i for i in live if not i.outcome and i.steps]
     undo_log = ActionLog.create(log_dir, "undo") if not dry_run else ActionLog()
