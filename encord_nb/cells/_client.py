@@ -22,13 +22,13 @@ def _name(value: Any) -> str | None:
     return str(getattr(value, "value", value)).upper()
 
 
-def maybe(row: Any, attribute: str) -> Any:
-    """A row property, or None where the project type refuses it (the SDK's rows refuse
-    ``annotation_task_status`` on workflow projects and ``priority`` on manual-QA ones)."""
+def maybe(owner: Any, attribute: str) -> Any:
+    """A property, or None where the project type refuses it (rows refuse ``annotation_task_status``
+    on workflow projects and ``priority`` on manual-QA ones; manual-QA projects have no ``workflow``)."""
     try:
-        return getattr(row, attribute)
+        return getattr(owner, attribute)
     except Exception as error:  # the SDK raises its own WrongProjectTypeError, our client ours
-        if type(error).__name__ == "WrongProjectTypeError" or isinstance(error, WrongProjectTypeError):
+        if isinstance(error, WrongProjectTypeError) or type(error).__name__ == "WrongProjectTypeError":
             return None
         raise
 
@@ -76,11 +76,7 @@ class ProjectView:
     @property
     def stages(self) -> list[StageInfo]:
         if self._stages is None:
-            try:
-                workflow = self.project.workflow
-            except WrongProjectTypeError:
-                workflow = None
-            found = list(getattr(workflow, "stages", None) or [])
+            found = list(getattr(maybe(self.project, "workflow"), "stages", None) or [])
             self._stages = [
                 StageInfo(str(s.uuid), str(s.title), _name(getattr(s, "stage_type", None)) or "", i, s)
                 for i, s in enumerate(found)

@@ -369,3 +369,12 @@ def test_listing_filters_reach_the_server(cells_server, make_project):
     assert cells_server.app.request_counts()["v1 labelrowmetadata GET"] == 2
     assert sorted(by_stage.data_hash) == sorted(i.data_hash for i in infos[1:3])
     assert by_time.data_hash.tolist() == [infos[5].data_hash]
+
+
+def test_workflow_actions_on_a_manual_qa_project_are_skipped_with_the_reason(cells_server, user_client):
+    project = user_client.get_project(cells_server.demo.projects["Demo: manual QA"])
+    before = server_state(cells_server.store, project.project_hash)
+    result = bulk(project, "complete", dry_run=False, progress=False)
+    assert set(result.outcome) == {"skipped"}
+    assert set(result.reason) == {"the project has no workflow (a manual-QA project)"}
+    assert server_state(cells_server.store, project.project_hash) == before
