@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,8 @@ import requests  # noqa: E402
 from matplotlib.patches import Polygon, Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from bench_media import _free_port, _wait_for  # noqa: E402  (the same server start as the media benchmark)
+
 from encord_nb.client import EncordUserClient  # noqa: E402
 from encord_nb.demo import build_demo  # noqa: E402
 from encord_nb.widgets import FrameExplorer  # noqa: E402
@@ -53,24 +54,6 @@ STEP_FRAMES = range(1, 21)
 FIRST_FRAME_TARGET_MS = 300
 CACHED_STEP_TARGET_MS = 50
 SPEEDUP_TARGET = 3.0
-SERVER_START_TIMEOUT_S = 20.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise SystemExit(f"the embedded server did not start at {url}")
 
 
 # ---------------------------------------------------------------------- the official SDK path

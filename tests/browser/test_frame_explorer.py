@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from playwright.sync_api import expect
+from test_explorers import VISUAL_QA, XSS_TITLE, setup_cell, workspace_with_hostile_row
 
 pytestmark = pytest.mark.browser
 
-VISUAL_QA = "Demo: visual QA"
-XSS_TITLE = "<img src=x onerror=alert(1)>"
 
-
-def demo_copy(demo_workspace, tmp_path):
-    """A private copy of the demo workspace the notebook's kernel serves (tests may change it)."""
-    target = tmp_path / "demo"
-    shutil.copytree(demo_workspace.path, target, ignore=shutil.ignore_patterns("*.lock"))
-    return target
-
-
-def setup_cell(workspace, demo_workspace, extra: str = "") -> str:
-    """The first cell: serve the workspace copy and sign in to it with our client."""
-    return f"""
-from encord_nb.client import EncordUserClient
-from encord_nb.server import open_store, serve
+def explorer_setup_cell(workspace, demo_workspace) -> str:
+    """The first cell: serve the workspace copy, sign in with our client, list the visual-QA project's rows."""
+    return setup_cell(workspace, demo_workspace) + f"""
 from encord_nb.widgets import FrameExplorer
-{extra}
-server = serve({str(workspace)!r})
-client = EncordUserClient.create_with_ssh_private_key(open({str(workspace / demo_workspace.key_path.name)!r}).read(),
-                                                      domain=server.domain)
 project = client.get_project({demo_workspace.projects[VISUAL_QA]!r})
 rows = {{r.data_title: r for r in project.list_label_rows_v2()}}
 """
@@ -38,9 +22,9 @@ rows = {{r.data_title: r for r in project.list_label_rows_v2()}}
 
 def test_explorer_renders_clicks_select_and_keys_step(lab, demo_workspace, tmp_path):
     # Given a notebook showing the cat photo, then the cat video, in a frame explorer
-    workspace = demo_copy(demo_workspace, tmp_path)
+    workspace = workspace_with_hostile_row(demo_workspace, tmp_path)
     name = lab.write_notebook("frame_explorer.ipynb", [
-        setup_cell(workspace, demo_workspace),
+        explorer_setup_cell(workspace, demo_workspace),
         "explorer = FrameExplorer(rows=[rows['chelsea.png'], rows['chelsea-pan.mp4']], project=project)\nexplorer",
     ])  # fmt: skip
     page = lab.open_notebook(name)
@@ -84,18 +68,9 @@ def test_explorer_renders_clicks_select_and_keys_step(lab, demo_workspace, tmp_p
 
 def test_hostile_title_renders_as_text(lab, demo_workspace, tmp_path):
     # Given an image whose title is an HTML tag with a script handler
-    workspace = demo_copy(demo_workspace, tmp_path)
-    add_row = f"""
-store = open_store({str(workspace)!r})
-project_hash = {demo_workspace.projects[VISUAL_QA]!r}
-dataset = store.list_project_datasets(project_hash)[0]
-store.put_data_unit("0d0c0b0a-0000-4000-8000-00000000a11e", dataset_hash=dataset.dataset_hash, title={XSS_TITLE!r},
-                    data_type="IMAGE", media=[{{"file": "images/chelsea.png", "mime_type": "image/png",
-                                                "width": 451, "height": 300}}])
-store.close()
-"""
+    workspace = workspace_with_hostile_row(demo_workspace, tmp_path)
     name = lab.write_notebook("hostile_title.ipynb", [
-        setup_cell(workspace, demo_workspace, add_row),
+        explorer_setup_cell(workspace, demo_workspace),
         f"explorer = FrameExplorer(rows[{XSS_TITLE!r}], project=project)\nexplorer",
     ])  # fmt: skip
     page = lab.open_notebook(name)

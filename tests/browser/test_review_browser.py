@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from test_frame_explorer import demo_copy, setup_cell
+from test_explorers import workspace_with_hostile_row
+from test_frame_explorer import explorer_setup_cell
 
 pytestmark = pytest.mark.browser
 
 
 def test_approving_in_the_browser_moves_the_row_to_the_next_stage(lab, demo_workspace, tmp_path):
     # Given the coffee photo, waiting in the review stage, in a frame explorer with its review panel
-    workspace = demo_copy(demo_workspace, tmp_path)
+    workspace = workspace_with_hostile_row(demo_workspace, tmp_path)
     name = lab.write_notebook("review.ipynb", [
-        setup_cell(workspace, demo_workspace),
+        explorer_setup_cell(workspace, demo_workspace),
         "explorer = FrameExplorer(rows['coffee.png'], project=project)\nexplorer",
     ])  # fmt: skip
     page = lab.open_notebook(name)
