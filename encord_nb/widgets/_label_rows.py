@@ -34,7 +34,7 @@ COUNT_PREFIX = "# "
 MAIN_BRANCH = "main"
 #: Columns of the table, in order, and their widths.
 ROW_COLUMNS = ("title", "type", "stage", "status", "priority", "frames", "edited", "assignee", "branch")
-ROW_WIDTHS = {"title": "220px", "type": "90px", "frames": "70px", "priority": "70px", "edited": "140px",
+ROW_WIDTHS = {"title": "220px", "type": "90px", "frames": "70px", "priority": "80px", "edited": "140px",
               "assignee": "160px", "branch": "80px"}
 _ANY = "any"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from lab_harness import ARTIFACTS_DIR
 from playwright.sync_api import expect
 
 from encord_nb.server import open_store
@@ -144,3 +145,6 @@ def test_label_rows_table_sorts_filters_and_pages_from_the_page(lab, demo_worksp
     image = lab.widget(page, "encord-nb-frame-image")
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     lab.screenshot(page, "opened-row", show=image)
+    # The table with the opened row below it, on its own (the README's tour shows this picture)
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    explorer.screenshot(path=str(ARTIFACTS_DIR / lab.test_name / "label-rows-and-frame.png"))
