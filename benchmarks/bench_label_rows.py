@@ -14,12 +14,10 @@ Run: ``.venv/bin/python benchmarks/bench_label_rows.py [--rows 10000] [--repeats
 from __future__ import annotations
 
 import argparse
-import gc
-import statistics
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
+
+from bench_client import median_seconds, quiet  # one timing helper for every benchmark script
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -31,27 +29,6 @@ from encord_nb.server import serve
 from encord_nb.widgets import LabelRowsExplorer
 
 PAGE_SIZE = 25
-
-
-def median_seconds(work: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``work`` over ``repeats`` runs (garbage collected between runs, not during)."""
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return statistics.median(times)
-
-
-def quiet(call, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return call(*args, **kwargs)
 
 
 def main() -> None:
