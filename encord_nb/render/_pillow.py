@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -36,8 +35,7 @@ def drawing_order(annotations: Sequence[Annotation], selected: str | None) -> li
     return [a for a in annotations if a.object_hash != selected] + [a for a in annotations if a.object_hash == selected]
 
 
-@dataclass
-class _Label:
+class _Label(NamedTuple):
     extent: PixelBox
     text: str
     colour: Colour
@@ -127,7 +125,9 @@ class PillowPainter:
         lw: int,
         extra_fill: float,
     ) -> None:
-        paint_fill(out, shape, colour, fill_opacity(self.style, shape, extra_fill))
+        opacity = fill_opacity(self.style, shape, extra_fill)
+        if opacity > 0:
+            paint_fill(out, shape, colour, opacity)
         if shape.kind == "area":
             if shape.box is not None:
                 x0, y0, x1, y1 = shape.box
