@@ -378,3 +378,20 @@ def test_workflow_actions_on_a_manual_qa_project_are_skipped_with_the_reason(cel
     assert set(result.outcome) == {"skipped"}
     assert set(result.reason) == {"the project has no workflow (a manual-QA project)"}
     assert server_state(cells_server.store, project.project_hash) == before
+
+
+def test_rows_filtered_in_the_label_rows_explorer_can_be_acted_on(cells_server, make_project):
+    # Given the label-rows explorer filtered to some titles
+    from encord_nb.widgets import LabelRowsExplorer
+
+    project = make_project(rows=8)
+    explorer = LabelRowsExplorer(project, open_frames=False)
+    explorer.title_search = "synthetic-00000%"
+    explorer.refresh()
+    picked = explorer.dataframe().head(3)
+    # When its table is the bulk selection
+    result = bulk(project, "priority", where=picked, priority=0.25, dry_run=False, progress=False)
+    # Then exactly those rows changed
+    assert sorted(result.data_hash) == sorted(picked.data_hash)
+    changed = {i.data_hash for i in cells_server.store.list_label_rows(project.project_hash) if i.priority == 0.25}
+    assert changed == set(picked.data_hash)
