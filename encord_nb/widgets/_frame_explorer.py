@@ -25,7 +25,7 @@ from encord_nb.render import (
 
 from ._common import Callbacks, SnapshotMixin, StatusLine, css, escape
 from ._frame_source import RowFrames, prefetch_pool
-from ._review import ReviewPanel
+from ._review import ReviewPanel, is_workflow_project
 
 #: Widest frame sent to the browser (pixels); larger frames are scaled down before encoding.
 DEFAULT_DISPLAY_WIDTH = 800
@@ -109,9 +109,10 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
     Shows the frame image with the row's objects drawn over it, a frame slider and play button (videos,
     image groups), per-class visibility toggles, a confidence threshold, colour-by, and a comparison with
     another label branch. Clicking the image selects the topmost object under the pointer and shows its
-    info card (clicking it again selects the object beneath); the mouse wheel zooms at the pointer, dragging pans, ``c`` crops to the labels and ``0``
-    resets the view. Keys: ``←``/``→`` frames, ``↑``/``↓`` (or ``p``/``n``) rows, ``1``..``9`` toggle
-    classes, ``a`` approve, ``r`` reject, ``i`` issue mode (review keys need a workflow project).
+    info card (clicking again selects the object beneath); the mouse wheel zooms at the pointer, dragging
+    pans, ``c`` crops to the labels and ``0`` (or Escape) resets the view. Keys: ``←``/``→`` frames,
+    ``↑``/``↓`` (or ``p``/``n``) rows, ``1``..``9`` toggle classes, ``a`` approve, ``r`` reject, ``i``
+    issue mode (review keys need a workflow project). Neighbouring frames and rows are fetched ahead.
 
     State lives in traits (``frame``, ``row_index``, ``selected``, ``hidden_classes``, ``min_confidence``,
     ``colour_by``, ``compare_branch``, ``mismatches_only``, ``viewport``), so code can drive it and
@@ -123,7 +124,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         project: the client ``Project`` (enables the review panel and branch comparison).
         frame: the first frame shown.
         display_width: the widest frame sent to the browser, in pixels.
-        review: show the review panel when the project has a workflow.
+        review: show the review panel (workflow projects only).
 
     Example:
         >>> project = client.get_project(project_hash)                # doctest: +SKIP
@@ -234,7 +235,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self._toggles: dict[str, widgets.ToggleButton] = {}
 
         self.review_panel: ReviewPanel | None = None
-        if review and self.project is not None:
+        if review and is_workflow_project(self.project):
             self.review_panel = ReviewPanel(self.project)
             self.review_panel.on_action(self._after_review_action)
 
@@ -749,9 +750,9 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
 
     def press_key(self, key: str) -> None:
         """Act on a key as if it was pressed over the image (see the class docstring for the keys)."""
-        if key in ("ArrowRight", "d"):
+        if key == "ArrowRight":
             self.next_frame(1)
-        elif key in ("ArrowLeft", "s"):
+        elif key == "ArrowLeft":
             self.next_frame(-1)
         elif key in ("ArrowDown", "n"):
             self.next_row()

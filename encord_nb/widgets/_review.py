@@ -15,6 +15,14 @@ DEFAULT_ISSUE_TAGS = ("wrong class", "loose box", "missing label", "bad attribut
 REVIEW_STAGE_TYPES = ("REVIEW", "CONSENSUS_REVIEW")
 
 
+def is_workflow_project(project: Any) -> bool:
+    """Whether ``project`` (ours or the SDK's) runs a workflow, so its rows have stage tasks to act on."""
+    if project is None:
+        return False
+    kind = getattr(project, "project_type", "")
+    return str(getattr(kind, "value", kind)).lower() == "workflow"
+
+
 def _stage_type_name(stage: Any) -> str:
     kind = getattr(stage, "stage_type", "")
     return str(getattr(kind, "value", kind) or "").upper()

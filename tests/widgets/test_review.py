@@ -144,3 +144,11 @@ def test_a_server_failure_is_shown_not_raised(demo, demo_key_text):
     assert panel.status.history[-1].level == "error"
     assert panel.status.text.startswith("Approved coffee.png failed: ")
     assert panel.actions == []
+
+
+def test_only_workflow_projects_get_a_review_panel(demo_client, demo_workspace, rows_by_title):
+    manual = demo_client.get_project(demo_workspace.projects["Demo: manual QA"])
+    manual_row = next(r for r in manual.list_label_rows_v2() if r.label_hash)
+    assert FrameExplorer(manual_row, project=manual).review_panel is None
+    visual = FrameExplorer(rows_by_title["coffee.png"], project=demo_client.get_project(demo_workspace.projects[VISUAL_QA]))
+    assert visual.review_panel is not None and visual.review_panel in visual.children
