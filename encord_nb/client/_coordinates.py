@@ -252,8 +252,11 @@ def coordinates_from_object(obj: models.FrameObject, raw: dict[str, Any] | None 
         v = obj.point.vertex
         return PointCoordinate(v.x, v.y)
     if isinstance(obj, models.PolygonObject):
-        poly = obj.coordinates
-        return PolygonCoordinates(polygons=[[_points(ring) for ring in p] for p in poly.polygons])
+        if obj.polygons:  # flat [x0, y0, x1, y1, ...] rings: read them directly, it is the hot path
+            polygons = [[[PointCoordinate(r[i], r[i + 1]) for i in range(0, len(r) - 1, 2)] for r in p] for p in obj.polygons]
+        else:
+            polygons = [[_points(obj.polygon.vertices)]] if obj.polygon is not None else []
+        return PolygonCoordinates(polygons=polygons)
     if isinstance(obj, models.PolylineObject):
         return PolylineCoordinates(_points(obj.polyline.vertices))
     if isinstance(obj, models.SkeletonObject):

@@ -36,6 +36,7 @@ from ._answers import Frames, frame_set
 from ._bundle import Bundle, BundleItem, run_now
 from ._classification_instance import ClassificationInstance
 from ._frame_view import FrameView, FrameViewMetadata
+from ._lazy_json import decode_frames, decode_value, label_row_from_json
 from ._object_instance import Annotation, ObjectInstance
 from ._ontology import Classification, Object, OntologyStructure
 
@@ -350,11 +351,10 @@ class LabelRowV2:
 
     def from_labels_dict(self, label_row_dict: RawLabels) -> None:
         """Load labels from a label-row dict (or its JSON bytes/text), as ``initialise_labels`` would."""
-        if isinstance(label_row_dict, (bytes, bytearray, str)):
-            try:
-                label_row_dict = json.loads(label_row_dict)
-            except ValueError as error:
-                raise LabelFormatError(f"label row is not valid JSON: {error}") from None
+        if isinstance(label_row_dict, str):
+            label_row_dict = label_row_dict.encode()
+        if isinstance(label_row_dict, (bytes, bytearray)):
+            label_row_dict = label_row_from_json(bytes(label_row_dict))
         if not isinstance(label_row_dict, dict):
             raise LabelFormatError("a label row is a JSON object")
         if not self._meta_raw:
@@ -417,12 +417,12 @@ class LabelRowV2:
         raw_frame = None
         if unit is not None:
             raw_frame = unit.labels.get(str(frame)) if self._is_frame_keyed() else (unit.labels if unit.labels else None)
+        object_answers = (self._raw or {}).get("object_answers") or {}
         order: list[str] = []
         if raw_frame:
             typed = lazy.frame_labels(frame)
-            raw_objects = raw_frame.get("objects") or []
             ontology = self.ontology_structure
-            for model, raw in zip(typed.objects if typed is not None else [], raw_objects):
+            for model in typed.objects if typed is not None else ():
                 instance = self._objects.get(model.object_hash)
                 if instance is None:
                     if model.object_hash in self._removed_objects:
@@ -439,9 +439,9 @@ class LabelRowV2:
                     instance._label_row = self
                     instance._complete = self._all_loaded
                     instance._answers = None
-                    instance._raw_answer = (self._raw or {}).get("object_answers", {}).get(model.object_hash)
+                    instance._raw_answer = object_answers.get(model.object_hash)
                     self._objects[model.object_hash] = instance
-                instance._frames[frame] = Annotation(instance, frame, raw=raw, model=model)
+                instance._frames[frame] = Annotation(instance, frame, model=model)
                 order.append(model.object_hash)
         self._frame_order[frame] = order
 
@@ -694,7 +694,7 @@ class LabelRowV2:
     def _labels_dict(self) -> dict[str, Any]:
         """The label row as it would be saved (shares unchanged parts with what was read)."""
         self._check_initialised()
-        raw = self._raw or {}
+        raw = decode_frames(self._raw or {})
         if not self.has_unsaved_changes:
             return raw
         out = dict(raw)
@@ -711,7 +711,7 @@ class LabelRowV2:
             labels = units[key]["labels"]
             objects = [self._objects[h]._frames[frame].to_wire() for h in self._frame_order.get(frame, []) if h in self._objects]
             if keyed:
-                entry = dict(labels.get(str(frame)) or {})
+                entry = dict(decode_value(labels.get(str(frame))) or {})
                 entry["objects"] = objects
                 entry.setdefault("classifications", [])
                 if objects or entry["classifications"]:

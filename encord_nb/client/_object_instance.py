@@ -45,36 +45,23 @@ class Annotation:
     Attributes set here change that frame only; the change is written on the next ``save``.
     """
 
-    __slots__ = ("_instance", "frame", "_raw", "_model", "_coordinates", "_meta", "changed")
-
-    _FIELDS = {
-        "created_at": "createdAt",
-        "created_by": "createdBy",
-        "last_edited_at": "lastEditedAt",
-        "last_edited_by": "lastEditedBy",
-        "confidence": "confidence",
-        "manual_annotation": "manualAnnotation",
-        "reviews": "reviews",
-        "is_deleted": "isDeleted",
-    }
+    __slots__ = ("_instance", "frame", "_model", "_coordinates", "_meta", "changed")
 
     def __init__(
         self,
         instance: ObjectInstance,
         frame: int,
         *,
-        raw: dict[str, Any] | None = None,
         model: FrameObject | None = None,
         coordinates: Coordinates | None = None,
         meta: dict[str, Any] | None = None,
     ):
         self._instance = instance
         self.frame = frame
-        self._raw = raw
         self._model = model
         self._coordinates = coordinates
         self._meta: dict[str, Any] = meta or {}
-        self.changed = raw is None
+        self.changed = model is None
 
     def __repr__(self) -> str:
         return f"Annotation(object {self._instance.object_hash!r}, frame {self.frame})"
@@ -100,8 +87,8 @@ class Annotation:
     def _get(self, name: str, default: Any = None) -> Any:
         if name in self._meta:
             return self._meta[name]
-        if self._raw is not None:
-            return self._raw.get(self._FIELDS[name], default)
+        if self._model is not None:
+            return getattr(self._model, name)
         return default
 
     def _set(self, name: str, value: Any) -> None:
@@ -171,10 +158,14 @@ class Annotation:
         return self._get("is_deleted")
 
     # -- wire ------------------------------------------------------------------------------
+    def _read_wire(self) -> dict[str, Any]:
+        return self._model.model_dump(mode="json", by_alias=True, exclude_unset=True) if self._model is not None else {}
+
     def to_wire(self) -> dict[str, Any]:
-        """The frame object as saved: the dict read when nothing changed, else the SDK's layout."""
-        if not self.changed and self._raw is not None:
-            return self._raw
+        """The frame object as saved: what was read when nothing changed, else the SDK's layout."""
+        read = self._read_wire()
+        if not self.changed and self._model is not None:
+            return read
         instance = self._instance
         ontology = instance.ontology_item
         created_at = self.created_at or datetime.now(timezone.utc)
@@ -191,7 +182,7 @@ class Annotation:
             "manualAnnotation": self.manual_annotation,
         }
         last_edited_at = self.last_edited_at
-        if last_edited_at is None and self._raw is None:
+        if last_edited_at is None and self._model is None:
             last_edited_at = created_at
         if last_edited_at is not None:
             out["lastEditedAt"] = format_datetime(last_edited_at)
@@ -199,7 +190,7 @@ class Annotation:
             out["lastEditedBy"] = self.last_edited_by
         if self.is_deleted is not None:
             out["isDeleted"] = self.is_deleted
-        for key, value in (self._raw or {}).items():
+        for key, value in read.items():
             if key not in out and key not in GEOMETRY_KEYS:
                 out[key] = value  # keys this toolkit does not model travel back unchanged
         out.update(self.coordinates.to_wire())

@@ -321,12 +321,12 @@ class Project:
         ]
 
     def _run_initialise(self, items: Sequence[BundleItem]) -> list[Any]:
-        rows = self._transport.v1("labelrow", "GET", [i.key for i in items], items[0].payload, project_hash=self.project_hash)
+        rows = self._transport.v1_label_rows("GET", [i.key for i in items], items[0].payload, project_hash=self.project_hash)
         return self._match(rows, items, "label_hash")
 
     def _run_create(self, items: Sequence[BundleItem]) -> list[Any]:
-        rows = self._transport.v1(
-            "labelrow", "PUT", [i.key for i in items], items[0].payload, project_hash=self.project_hash, retryable=False
+        rows = self._transport.v1_label_rows(
+            "PUT", [i.key for i in items], items[0].payload, project_hash=self.project_hash, retryable=False
         )
         return self._match(rows, items, "data_hash")
 

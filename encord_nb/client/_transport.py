@@ -51,6 +51,7 @@ from ._constants import (
     READ_TIMEOUT_S,
     RETRY_STATUSES,
 )
+from ._lazy_json import v1_label_rows as split_label_rows
 
 logger = logging.getLogger("encord_nb.client")
 
@@ -181,6 +182,22 @@ class Transport:
         return f"Transport({self.domain!r}, {self.auth!r})"
 
     # -- v1 -----------------------------------------------------------------------------------
+    def _v1_response(
+        self, query_type: str, query_method: str, uid: Any, payload: Any, project_hash: str | None, retryable: bool
+    ) -> tuple[requests.Response, str]:
+        body = encode_v1_request(query_type, query_method, uid, payload)
+        url = self.domain + (V1_PATH if project_hash is not None else V1_USER_PATH)
+        headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "ResourceType": "project" if project_hash is not None else "",
+            "ResourceID": project_hash or "",
+        }
+        response, trace_id = self._send("POST", url, headers=headers, data=body, retryable=retryable)
+        if response.status_code in (429, 413) or response.status_code >= 500:
+            raise self._status_error(response, trace_id)
+        return response, trace_id
+
     def v1(
         self,
         query_type: str,
@@ -195,22 +212,23 @@ class Transport:
 
         ``project_hash`` None sends the call to ``/public/user`` with empty resource headers.
         """
-        body = encode_v1_request(query_type, query_method, uid, payload)
-        url = self.domain + (V1_PATH if project_hash is not None else V1_USER_PATH)
-        headers = {
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-            "ResourceType": "project" if project_hash is not None else "",
-            "ResourceID": project_hash or "",
-        }
-        response, trace_id = self._send("POST", url, headers=headers, data=body, retryable=retryable)
-        if response.status_code in (429, 413) or response.status_code >= 500:
-            raise self._status_error(response, trace_id)
+        response, trace_id = self._v1_response(query_type, query_method, uid, payload, project_hash, retryable)
         envelope = self._json(response, trace_id)
         error = error_for_v1_envelope(envelope, trace_id)
         if error is not None:
             raise error
         return envelope["response"]
+
+    def v1_label_rows(
+        self, query_method: str, uid: Any, payload: Any, *, project_hash: str, retryable: bool = True
+    ) -> list[dict[str, Any]]:
+        """A ``labelrow`` call whose answer is label rows, split lazily (frames stay encoded until read)."""
+        response, trace_id = self._v1_response("labelrow", query_method, uid, payload, project_hash, retryable)
+        envelope, rows = split_label_rows(response.content)
+        if rows is None:
+            error = error_for_v1_envelope(envelope, trace_id)
+            raise error if error is not None else ResponseValidationError(f"The label-row answer has no rows (trace id {trace_id}).")
+        return rows
 
     # -- v2 -----------------------------------------------------------------------------------
     def v2(

@@ -7,6 +7,7 @@ row, the object and the field.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Union
 
 from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
@@ -151,18 +152,24 @@ class LazyDataUnit(_DataUnitBase):
             return sorted(int(key) for key in self.labels)
         return [self.frame_index]
 
-    def raw_frame(self, frame: int) -> dict[str, Any] | None:
-        """The raw JSON value of one frame's labels."""
+    def encoded_frame(self, frame: int) -> Any:
+        """One frame's labels exactly as held: a JSON value, or still-encoded JSON bytes (see :class:`LazyLabelRow`)."""
         if self.is_frame_keyed:
             return self.labels.get(str(frame))
         return self.labels if frame == self.frame_index else None
+
+    def raw_frame(self, frame: int) -> dict[str, Any] | None:
+        """The raw JSON value of one frame's labels (encoded frames are decoded, not cached)."""
+        return _decoded(self.encoded_frame(frame))
 
 
 class LazyLabelRow(_LabelRowBase):
     """A label row whose per-frame labels are validated one frame at a time, when first asked for.
 
     This is the fast path for long videos: reading the row costs about one JSON decode, and
-    :meth:`frame_labels` validates (and caches) only the frame requested.
+    :meth:`frame_labels` validates (and caches) only the frame requested. A frame's labels may also
+    be held still encoded (the JSON text as ``bytes``): it is then validated straight from the bytes,
+    and decoded only when dumped or read raw.
 
     Example:
         >>> row = parse_label_row_lazy(open("label_row_video.json", "rb").read())  # doctest: +SKIP
@@ -181,7 +188,7 @@ class LazyLabelRow(_LabelRowBase):
             if cache_key in self._frame_cache:
                 cached = self._frame_cache[cache_key]
             else:
-                raw = unit.raw_frame(frame)
+                raw = unit.encoded_frame(frame)
                 where = ("data_units", key, "labels", *((str(frame),) if unit.is_frame_keyed else ()))
                 cached = None if raw is None else _validate_frame(raw, unit, self.label_hash, where)
                 self._frame_cache[cache_key] = cached
@@ -194,22 +201,50 @@ class LazyLabelRow(_LabelRowBase):
         found = []
         for unit in self.data_units.values():
             for number in unit.frame_numbers():
-                for entry in (unit.raw_frame(number) or {}).get("classifications") or ():
+                encoded = unit.encoded_frame(number)
+                if isinstance(encoded, _ENCODED) and b"classificationHash" not in encoded:
+                    continue  # an encoded frame without legacy entries needs no decoding
+                for entry in (_decoded(encoded) or {}).get("classifications") or ():
                     if isinstance(entry, dict) and isinstance(entry.get("classificationHash"), str):
                         found.append((number, entry["classificationHash"]))
         return found
 
     def to_blurb(self) -> LabelRowBlurb:
         """Validate every frame and return the fully typed row."""
-        return parse_label_row(self.model_dump(mode="json", exclude_unset=True))
+        return parse_label_row(_dump_lazy(self))
 
 
 _FRAME_LABELS = TypeAdapter(FrameLabels)
 
 
+#: Frame values a lazy row may hold still encoded (JSON text as bytes), e.g. split out of a large response.
+_ENCODED = (bytes, bytearray)
+
+
+def _decoded(raw: Any) -> Any:
+    return json.loads(bytes(raw)) if isinstance(raw, _ENCODED) else raw
+
+
+def _dump_lazy(row: LazyLabelRow) -> dict[str, Any]:
+    dumped = row.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"data_units"})
+    if "data_units" in row.model_fields_set:
+        units = {}
+        for key, unit in row.data_units.items():
+            entry = unit.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"labels"})
+            if "labels" in unit.model_fields_set:
+                entry["labels"] = {k: _decoded(v) for k, v in unit.labels.items()}
+            units[key] = entry
+        dumped["data_units"] = units
+    return dumped
+
+
 def _validate_frame(raw: Any, unit: _DataUnitBase, label_hash: str | None, where: tuple[str, ...]) -> FrameLabels:
     try:
-        labels = _FRAME_LABELS.validate_python(raw)
+        if isinstance(raw, _ENCODED):
+            raw = bytes(raw)
+            labels = _FRAME_LABELS.validate_json(raw)
+        else:
+            labels = _FRAME_LABELS.validate_python(raw)
     except ValidationError as error:
         raise label_format_error(error, raw, what="label row", label_hash=label_hash, prefix=where) from None
     _check_bitmasks(labels, unit, label_hash)
@@ -319,6 +354,6 @@ def dump_label_row(row: LabelRowBlurb | LazyLabelRow) -> dict[str, Any]:
     """
     if isinstance(row, LazyLabelRow):
         if not row._legacy_classification_entries():
-            return row.model_dump(mode="json", by_alias=True, exclude_unset=True)  # frames stay raw
+            return _dump_lazy(row)  # frames stay raw
         row = row.to_blurb()
     return _to_current_form(row).model_dump(mode="json", by_alias=True, exclude_unset=True)
