@@ -277,7 +277,7 @@ def plan_bulk(
         seen = {r.label_hash for r in rows} | {r.data_hash for r in rows}
         missing = [h for h in dict.fromkeys(selection.hashes) if h not in seen]
     if selection.row is not None:
-        rows = [r for r in rows if _holds(selection.row, r)]
+        rows = [r for r in rows if _holds(selection.row, r, over_labels=False)]
     early: list[RowPlan] = []
     if selection.needs_labels or chosen.needs_labels:
         # Loading labels of a row that has none would create one on the server: such rows are skipped.
@@ -289,7 +289,7 @@ def plan_bulk(
         if chosen.needs_labels:
             early += [RowPlan(r, {}, skip="no labels yet") for r in unlabelled]
     if selection.labels is not None:
-        rows = [r for r in rows if _holds(selection.labels, r)]
+        rows = [r for r in rows if _holds(selection.labels, r, over_labels=True)]
     if chosen.needs_task:
         view.load_tasks(rows)
     plans = early + [chosen.plan(r, view) for r in rows]
@@ -298,14 +298,15 @@ def plan_bulk(
     return BulkPlan(project, view, chosen, selection, plans, bundle_size, log_dir, missing)
 
 
-def _holds(predicate: Any, row: Any) -> bool:
+def _holds(predicate: Any, row: Any, *, over_labels: bool) -> bool:
     try:
         return bool(predicate(row))
     except Exception as error:
         name = getattr(predicate, "__name__", "predicate")
+        hint = "" if over_labels else " A predicate that reads labels goes in where={'labels': ...}."
         raise UsageError(
             f"The `where` predicate {name} failed on row {row.data_title!r} ({row.label_hash or row.data_hash}): "
-            f"{describe_error(error)}. Fix the predicate; nothing was changed."
+            f"{describe_error(error)}.{hint} Nothing was changed."
         ) from error
 
 

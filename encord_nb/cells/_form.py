@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from encord_nb.exceptions import UsageError
 from encord_nb.widgets._common import StatusLine, css, run_action
 
 from ._actions import ACTIONS
@@ -159,7 +160,9 @@ class BulkForm(widgets.VBox):
         if action in ("approve", "reject") and self.comment.value.strip():
             return {"comment": self.comment.value.strip()}
         if action == "transform":
-            return {"fn": self.transforms.get(self.transform.value)}
+            if not self.transforms:
+                raise UsageError("This form has no transforms to offer: BulkForm(project, transforms={'name': function}).")
+            return {"fn": self.transforms[self.transform.value]}
         return {}
 
     # -- behaviour -------------------------------------------------------------------------------

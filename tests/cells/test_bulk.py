@@ -254,6 +254,9 @@ def test_bad_calls_are_refused_before_anything_is_sent(make_project):
         bulk(project, "complete", bundle_size=0)
     with pytest.raises(UsageError, match="predicate"):
         bulk(project, "complete", where=lambda row: row.no_such_field)
+    with pytest.raises(UsageError, match=r"initialise_labels.*where=\{'labels'"):
+        bulk(project, "complete", where=lambda row: len(row.get_object_instances()) > 1)
+    assert bulk(project, "complete", where={"labels": lambda row: len(row.get_object_instances()) > 1}).changes == 2
 
 
 def test_a_preview_runs_once(make_project):

@@ -92,6 +92,9 @@ def test_a_bad_form_shows_the_error_instead_of_raising(make_project):
     form.preview_button.click()
     assert form.preview is None and form.confirm_button.disabled
     assert "UsageError" in form.status_line.text and "email" in form.status_line.text
+    form.action.value = "transform"
+    form.preview_button.click()
+    assert "no transforms to offer" in form.status_line.text
 
 
 def test_explorer_selection_limits_the_form(make_project):
