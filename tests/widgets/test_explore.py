@@ -69,10 +69,16 @@ def test_the_official_sdk_objects_open_too(sdk_client, demo_workspace):
     assert {a.class_name for a in frames.visible_annotations()} >= {"Cat face"}
 
     # And a manual-QA project's rows (whose SDK objects refuse workflow-only properties) open as well
-    manual = explore(sdk_client.get_project(demo_workspace.projects["Demo: manual QA"]))
-    assert {r["status"] for r in manual.table.page_records()} - {None}
+    manual_project = sdk_client.get_project(demo_workspace.projects["Demo: manual QA"])
+    manual = explore(manual_project)
+    manual.status = "COMPLETED"
+    completed = sorted(r.data_title for r in manual_project.list_label_rows_v2() if r.annotation_task_status == "COMPLETED")
+    assert completed and sorted(r.data_title for r in manual.rows) == completed
     manual.pick(0)
     assert manual.frame_explorer is not None, manual.status_line.text
+
+    # And show() draws an SDK row like ours
+    assert show(row).size == photo("chelsea.png").size
 
 
 def test_show_draws_the_labels_over_the_photo(rows_by_title):
