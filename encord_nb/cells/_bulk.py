@@ -32,6 +32,7 @@ PREVIEW_COLUMNS = ("label_hash", "data_hash", "data_title", "action", "plan", "r
 #: Columns of every result table, in order.
 RESULT_COLUMNS = ("label_hash", "data_hash", "data_title", "action", "outcome", "reason", "before", "after")
 _DIFF_COLUMNS = ("added", "removed", "changed")
+_MISSING = "not in the project's listing (unknown hash, or left out by the other filters)"
 
 
 def _count(number: int, noun: str) -> str:
@@ -189,7 +190,7 @@ class BulkPlan:
         for key in self.missing:
             record = dict.fromkeys(PREVIEW_COLUMNS, "")
             record.update(label_hash=key, data_hash=None, data_title=None, action=self.action.name, plan="skip",
-                          reason="not in the project's listing (unknown hash, or left out by the other filters)")
+                          reason=_MISSING)
             if self.action.needs_labels:
                 record.update({c: [] for c in _DIFF_COLUMNS})
             records.append(record)
@@ -251,6 +252,9 @@ class BulkPlan:
                     "after": format_state(plan.after if done else plan.before),
                 }
             )
+        for key in self.missing:
+            records.append({**dict.fromkeys(RESULT_COLUMNS, ""), "label_hash": key, "data_hash": None, "data_title": None,
+                            "action": self.action.name, "outcome": "skipped", "reason": _MISSING})
         result = BulkResult(pd.DataFrame.from_records(records, columns=list(RESULT_COLUMNS)))
         result.log = log
         result.project = self.project

@@ -211,6 +211,8 @@ def test_selection_from_an_explorer_table_and_unknown_hashes(make_project):
     assert preview.label_hash.tolist() == [rows[1].label_hash, rows[4].label_hash, "not-a-hash"]
     assert preview.plan.tolist() == ["change", "change", "skip"]
     assert "not in the project's listing" in preview.reason.iloc[2]
+    result = preview.run(progress=False)
+    assert result.outcome.tolist() == ["done", "done", "skipped"] and result.label_hash.iloc[2] == "not-a-hash"
 
 
 def test_where_over_labels_loads_labels_and_picks_matching_rows(make_project):
