@@ -47,6 +47,7 @@ PLAY_INTERVAL_MS = 200
 #: Keys ``1``..``9`` toggle the first nine classes.
 CLASS_KEYS = "123456789"
 FULL_VIEW = (0.0, 0.0, 1.0, 1.0)
+NO_COMPARISON = ("no comparison", "")
 
 
 def _normalised_position(event: dict[str, Any], display_size: tuple[int, int]) -> tuple[float, float] | None:
@@ -218,7 +219,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
             0.0, min=0.0, max=1.0, step=0.05, description="Min conf.", continuous_update=False
         )
         self.confidence_slider.add_class(css("confidence"))
-        self.compare_dropdown = widgets.Dropdown(options=[("no comparison", None)], description="Compare")
+        self.compare_dropdown = widgets.Dropdown(options=[NO_COMPARISON], description="Compare")
         self.compare_dropdown.add_class(css("compare"))
         self.mismatches_box = widgets.Checkbox(False, description="Mismatches only", indent=False)
         self.crop_button = widgets.Button(description="Crop to labels", tooltip="c")
@@ -270,7 +271,11 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         traitlets.link((self.slider, "value"), (self, "frame"))
         traitlets.link((self.confidence_slider, "value"), (self, "min_confidence"))
         traitlets.link((self.colour_dropdown, "value"), (self, "colour_by"))
-        traitlets.link((self.compare_dropdown, "value"), (self, "compare_branch"))
+        # A dropdown shows ``None`` as "nothing selected", so "no comparison" is "" there and None here.
+        traitlets.link(
+            (self.compare_dropdown, "value"), (self, "compare_branch"),
+            transform=(lambda shown: shown or None, lambda branch: branch or ""),
+        )
         traitlets.link((self.mismatches_box, "value"), (self, "mismatches_only"))
         self.observe(self._show_new_frame, "frame")
         self.observe(self._show_new_row, "row_index")
@@ -472,11 +477,8 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         current = self.compare_branch
         self._syncing = True
         try:
-            self.compare_dropdown.options = [("no comparison", None), *[(b, b) for b in branches]]
-            if current in branches:
-                self.compare_dropdown.value = current
-            else:
-                self.compare_dropdown.value = None
+            self.compare_dropdown.options = [NO_COMPARISON, *[(b, b) for b in branches]]
+            self.compare_dropdown.value = current if current in branches else ""
         finally:
             self._syncing = False
 

@@ -146,6 +146,7 @@ def test_colour_by_source_recolours_manual_labels(chelsea):
 def test_compare_with_the_predictions_branch_marks_missed_objects(rows_by_title, visual_qa):
     # Given the coffee photo, whose predictions found the cup but not the spoon
     explorer = FrameExplorer(rows_by_title["coffee.png"], project=visual_qa)
+    assert explorer.compare_dropdown.label == "no comparison" and explorer.compare_branch is None
     assert "predictions" in [value for _, value in explorer.compare_dropdown.options]
     spoon = annotation(explorer, "Spoon")
     # When it is compared with the predictions branch
@@ -162,6 +163,7 @@ def test_compare_with_the_predictions_branch_marks_missed_objects(rows_by_title,
     assert explorer.displayed.getpixel(points[len(points) // 2]) == FN_COLOUR
     # When comparison is switched off, the plain overlays come back
     explorer.compare_branch = None
+    assert explorer.compare_dropdown.label == "no comparison"
     assert explorer.displayed.getpixel(points[len(points) // 2]) == spoon.colour
 
 
