@@ -59,3 +59,18 @@ def test_progress_is_silent_outside_a_kernel():
     meter = Progress(None, total=3)
     meter.advance(3)
     assert (meter.done, meter._bar, meter._callback) == (3, None, None)
+
+
+def test_progress_shows_a_bar_in_a_kernel(monkeypatch):
+    # Given a Jupyter kernel (a shell with a kernel), when progress is left to choose
+    import IPython
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"kernel": object()})())
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    meter = Progress(None, total=4, description="complete")
+    meter.advance(3)
+    # Then an IntProgress bar was displayed and follows the count
+    assert len(shown) == 1 and isinstance(shown[0], ipywidgets.IntProgress)
+    assert (shown[0].value, shown[0].max, shown[0].description) == (3, 4, "complete")
