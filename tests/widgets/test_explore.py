@@ -72,7 +72,7 @@ def test_the_official_sdk_objects_open_too(sdk_client, demo_workspace):
     manual_project = sdk_client.get_project(demo_workspace.projects["Demo: manual QA"])
     manual = explore(manual_project)
     manual.status = "COMPLETED"
-    completed = sorted(r.data_title for r in manual_project.list_label_rows_v2() if r.annotation_task_status == "COMPLETED")
+    completed = sorted(r.data_title for r in manual_project.list_label_rows_v2() if r.annotation_task_status.value == "COMPLETED")
     assert completed and sorted(r.data_title for r in manual.rows) == completed
     manual.pick(0)
     assert manual.frame_explorer is not None, manual.status_line.text
