@@ -33,6 +33,8 @@ DEFAULT_DISPLAY_WIDTH = 800
 MAX_ZOOM = 16.0
 #: Zoom step of one wheel notch.
 WHEEL_ZOOM_STEP = 1.25
+#: At most one wheel event per this many milliseconds reaches the kernel.
+WHEEL_THROTTLE_MS = 60
 #: Drawn frames are at most this many pixels on the long side (deep zooms show enlarged pixels).
 MAX_CANVAS_SIDE = 4096
 #: A press and release further apart than this (display pixels) is a drag, not a click.
@@ -242,10 +244,19 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
 
         self.events = Event(
             source=self.image,
-            watched_events=["click", "mousedown", "mouseup", "wheel", "keydown"],
+            watched_events=["click", "mousedown", "mouseup", "keydown"],
             prevent_default_action=True,
         )
         self.events.on_dom_event(self._handle_event)
+        # Touchpads send wheel events in bursts: throttled, each one is a zoom step the kernel can keep up with.
+        self.wheel_events = Event(
+            source=self.image,
+            watched_events=["wheel"],
+            prevent_default_action=True,
+            throttle_or_debounce="throttle",
+            wait=WHEEL_THROTTLE_MS,
+        )
+        self.wheel_events.on_dom_event(self._handle_event)
 
         navigation = widgets.HBox([self.play, self.slider, self.prev_row_button, self.next_row_button])
         view = widgets.HBox(

@@ -51,6 +51,17 @@ def test_explorer_renders_clicks_select_and_keys_step(lab, demo_workspace, tmp_p
     assert lab.run_python(page, "print(explorer.selected)").strip() == face["hash"]
     lab.screenshot(page, "clicked-cat-face", show=card)
 
+    # When the wheel turns over the image, it zooms in there; "0" shows the whole frame again
+    before = lab.image_fingerprint(image)
+    image.hover(position={"x": box["width"] / 4, "y": box["height"] / 2})
+    page.mouse.wheel(0, -120)
+    zoomed = lab.wait_for_image_change(image, before)
+    expect(title).to_contain_text("zoom 1.2×")
+    lab.screenshot(page, "wheel-zoom", show=image)
+    lab.press(image, "0")
+    lab.wait_for_image_change(image, zoomed)
+    assert lab.run_python(page, "print(explorer.viewport)").strip() == "(0.0, 0.0, 1.0, 1.0)"
+
     # When ArrowDown is pressed over the image, the video row is shown
     before = lab.image_fingerprint(image)
     lab.press(image, "ArrowDown")

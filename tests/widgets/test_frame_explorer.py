@@ -200,7 +200,7 @@ def test_click_selects_the_top_object_and_shows_its_card(chelsea, ipyevent):
 def test_wheel_zooms_at_the_pointer_and_drag_pans(chelsea, ipyevent):
     before = chelsea.image.value
     # When the wheel turns towards the screen with the pointer on a frame point
-    ipyevent(chelsea.events, "wheel", deltaY=-100, **mouse(chelsea, 100, 150))
+    ipyevent(chelsea.wheel_events, "wheel", deltaY=-100, **mouse(chelsea, 100, 150))
     x0, y0, x1, y1 = chelsea.viewport
     # Then the view is 1.25x narrower and the same frame point stays under the pointer
     assert x1 - x0 == pytest.approx(0.8)
