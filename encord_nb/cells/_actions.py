@@ -18,7 +18,7 @@ from typing import Any
 from encord_nb.exceptions import UsageError
 from encord_nb.widgets._common import describe_error
 
-from ._client import ProjectView, row_state
+from ._view import ProjectView, row_state
 from ._labels import LabelDiff, diff_labels, scrub_links
 
 __all__ = ["ACTIONS", "Action", "RowPlan", "make_action"]

@@ -18,7 +18,7 @@ from encord_nb.exceptions import UsageError
 from encord_nb.widgets._common import describe_error
 
 from ._actions import Action, RowPlan, make_action
-from ._client import ProjectView
+from ._view import ProjectView
 from ._labels import label_items
 from ._log import ActionLog, describe_params
 from ._progress import Progress, ProgressArg

@@ -19,7 +19,7 @@ from encord_nb.widgets._common import StatusLine, css, run_action
 
 from ._actions import ACTIONS
 from ._bulk import BulkPreview, BulkResult, plan_bulk
-from ._client import ProjectView
+from ._view import ProjectView
 from ._run import DEFAULT_BUNDLE_SIZE
 from ._selection import selection_hashes
 

@@ -18,7 +18,7 @@ from encord_nb.exceptions import BundleError, RateLimitError
 from encord_nb.widgets._common import describe_error
 
 from ._actions import Action, RowPlan
-from ._client import ProjectView
+from ._view import ProjectView
 from ._progress import Progress
 
 __all__ = ["DEFAULT_BUNDLE_SIZE", "MAX_RATE_LIMIT_RETRIES", "MAX_RETRY_WAIT_S", "RowOutcome", "execute"]

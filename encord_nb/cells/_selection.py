@@ -16,7 +16,7 @@ from typing import Any
 
 from encord_nb.exceptions import UsageError
 
-from ._client import maybe
+from ._view import maybe
 
 __all__ = ["Where", "as_where", "selection_hashes"]
 

@@ -27,7 +27,7 @@ from encord_nb.widgets._common import describe_error
 
 from ._actions import Action, Assign, Complete, Release, Reopen, RowPlan, SetPriority
 from ._bulk import RESULT_COLUMNS, BulkResult, _check_bundle_size, _initialise_labels, format_state
-from ._client import ProjectView, row_state
+from ._view import ProjectView, row_state
 from ._labels import label_items
 from ._log import ActionLog
 from ._progress import Progress, ProgressArg
