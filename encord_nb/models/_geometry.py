@@ -293,19 +293,20 @@ def _rotated_corners(box: RotatableBoundingBox, width: int, height: int) -> list
     return corners
 
 
+# Vertex lists convert with _px directly: a dispatch per vertex would cost more than the rounding.
 @to_pixels.register
 def _(value: PolylineCoordinates, width: int, height: int) -> list[PixelPoint]:
-    return [to_pixels(v, width, height) for v in value.vertices]
+    return [(_px(v.x, width), _px(v.y, height)) for v in value.vertices]
 
 
 @to_pixels.register
 def _(value: PolygonCoordinates, width: int, height: int) -> list[list[list[PixelPoint]]]:
-    return [[[to_pixels(v, width, height) for v in ring] for ring in poly] for poly in value.polygons]
+    return [[[(_px(v.x, width), _px(v.y, height)) for v in ring] for ring in poly] for poly in value.polygons]
 
 
 @to_pixels.register
 def _(value: SkeletonCoordinates, width: int, height: int) -> list[PixelPoint]:
-    return [to_pixels(v, width, height) for v in value.vertices]
+    return [(_px(v.x, width), _px(v.y, height)) for v in value.vertices]
 
 
 @to_pixels.register
