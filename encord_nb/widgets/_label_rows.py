@@ -158,7 +158,9 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
 
         self.title = widgets.HTML(f"<b>Label rows of {escape(read(project, 'title', ''))}</b>")
         self.title.add_class(css("label-rows-title"))
-        self.table = PagedTable(columns=list(ROW_COLUMNS), widths=ROW_WIDTHS, page_size=page_size,
+        # Workflow projects have stages and no task status; other projects the other way round.
+        self.shown_columns = [c for c in ROW_COLUMNS if c != ("status" if self.stages else "stage")]
+        self.table = PagedTable(columns=self.shown_columns, widths=ROW_WIDTHS, page_size=page_size,
                                 name="rows", status=self.status_line)
         self.table.on_pick(self._picked)
         self.frame_area = widgets.VBox()
@@ -302,7 +304,7 @@ class LabelRowsExplorer(SnapshotMixin, widgets.VBox):
             if position not in self._counts and read(row, "is_labelling_initialised", False):
                 self._counts[position] = object_counts(row)
         frame = self.dataframe()
-        columns = [*ROW_COLUMNS, *[c for c in frame.columns if c.startswith(COUNT_PREFIX)]]
+        columns = [*self.shown_columns, *[c for c in frame.columns if c.startswith(COUNT_PREFIX)]]
         page, sort_by, ascending = self.table.page, self.table.sort_by, self.table.ascending
         self.table.set_frame(frame, columns)
         self.table.sort(sort_by, ascending)

@@ -51,7 +51,7 @@ def project_record(project: Any, rows: int | None = None) -> dict[str, Any]:
     }
 
 
-def count_rows(project: Any) -> int | None:
+def row_count(project: Any) -> int | None:
     """How many label rows the project has (``None`` when listing them fails)."""
     try:
         return len(project.list_label_rows_v2())
@@ -129,6 +129,8 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
     Args:
         client: an ``EncordUserClient`` of this package or of the official SDK.
         page_size: projects per page.
+        count_rows: list every project's label rows to show how many it has (one listing per
+            project, for the first :data:`MAX_COUNTED_PROJECTS`; turn off for large workspaces).
 
     Example:
         >>> projects = ProjectsExplorer(encord_nb.connect())     # doctest: +SKIP
@@ -140,9 +142,10 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
     search = traitlets.Unicode("")
     selected = traitlets.Unicode(None, allow_none=True)
 
-    def __init__(self, client: Any, *, page_size: int = DEFAULT_PAGE_SIZE, **kwargs):
+    def __init__(self, client: Any, *, page_size: int = DEFAULT_PAGE_SIZE, count_rows: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.client = client
+        self.count_rows = count_rows
         self.add_class(css("projects"))
         self.status_line = StatusLine("projects-status")
         self._on_pick = Callbacks("pick", self.status_line)
@@ -183,9 +186,9 @@ class ProjectsExplorer(SnapshotMixin, widgets.VBox):
         if projects is None:
             return
         self.projects = projects
-        counted = projects[:MAX_COUNTED_PROJECTS]
+        counted = projects[:MAX_COUNTED_PROJECTS] if self.count_rows else []
         with ThreadPoolExecutor(ROW_COUNT_WORKERS) as pool:
-            counts = list(pool.map(count_rows, counted))
+            counts = list(pool.map(row_count, counted))
         counts += [None] * (len(projects) - len(counted))
         self._all = pd.DataFrame.from_records(
             [project_record(p, n) for p, n in zip(projects, counts)], columns=[*PROJECT_COLUMNS, "project_hash"]

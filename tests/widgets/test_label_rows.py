@@ -251,3 +251,11 @@ def test_ten_thousand_rows_render_one_page_whatever_the_sort_or_page(big_project
     assert explorer.table.rendered_rows == 25 and len(explorer.table.rows_box.children) == 25
     assert shown_titles(explorer) == titles[200 * 25 : 201 * 25]
     assert "page 201 of 400" in explorer.table.page_label.value
+
+
+def test_columns_follow_the_project_type(visual_qa, manual_qa):
+    # A workflow project shows stages (its rows have no task status); a manual-QA project the reverse
+    assert "stage" in LabelRowsExplorer(visual_qa).table.columns
+    assert "status" not in LabelRowsExplorer(visual_qa).table.columns
+    manual = LabelRowsExplorer(manual_qa).table.columns
+    assert "status" in manual and "stage" not in manual

@@ -6,6 +6,7 @@ import io
 from collections import Counter
 from types import SimpleNamespace
 
+import pandas as pd
 from PIL import Image
 
 from encord_nb.widgets import LabelRowsExplorer, ProjectsExplorer
@@ -145,3 +146,10 @@ def test_snapshot_shows_the_table_and_the_picked_project_chart(demo_client):
     bundle = explorer._repr_mimebundle_()
     assert Image.open(io.BytesIO(__import__("base64").b64decode(bundle["image/png"]))).format == "PNG"
     assert VISUAL_QA in bundle["text/html"] and "<table" in bundle["text/html"]
+
+
+def test_row_counts_can_be_left_out_for_large_workspaces(demo_client):
+    explorer = ProjectsExplorer(demo_client, count_rows=False)
+    records = explorer.table.page_records()
+    assert len(records) == len(list(demo_client.list_projects()))
+    assert all(pd.isna(r["rows"]) for r in records)  # missing, not zero
