@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+import msgspec
 import numpy as np
 
 from encord_nb import models
@@ -16,9 +17,10 @@ from encord_nb.exceptions import UsageError
 from encord_nb.models import Shape
 
 
-@dataclass(frozen=True)
-class BoundingBoxCoordinates:
+class BoundingBoxCoordinates(msgspec.Struct, frozen=True, rename={"height": "h", "width": "w", "top_left_x": "x", "top_left_y": "y"}):
     """An axis-aligned box: top-left corner and size, as fractions of the frame.
+
+    Coordinates are immutable: give an annotation new ones with ``annotation.coordinates = ...``.
 
     Example:
         >>> BoundingBoxCoordinates(height=0.2, width=0.3, top_left_x=0.1, top_left_y=0.1).to_wire()
@@ -37,15 +39,16 @@ class BoundingBoxCoordinates:
         return models.BoundingBox(h=self.height, w=self.width, x=self.top_left_x, y=self.top_left_y)
 
 
-@dataclass(frozen=True)
-class RotatableBoundingBoxCoordinates:
+class RotatableBoundingBoxCoordinates(
+    msgspec.Struct, frozen=True, rename={"height": "h", "width": "w", "top_left_x": "x", "top_left_y": "y"}
+):
     """A box turned by ``theta`` degrees about its centre."""
 
     height: float
     width: float
     top_left_x: float
     top_left_y: float
-    theta: float
+    theta: float = 0.0
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -58,8 +61,7 @@ class RotatableBoundingBoxCoordinates:
         return models.RotatableBoundingBox(h=self.height, w=self.width, x=self.top_left_x, y=self.top_left_y, theta=self.theta)
 
 
-@dataclass(frozen=True)
-class PointCoordinate:
+class PointCoordinate(msgspec.Struct, frozen=True):
     """One point (a ``point`` object, or a vertex of a polygon or polyline)."""
 
     x: float
@@ -76,7 +78,7 @@ def _indexed(points: list[PointCoordinate]) -> dict[str, dict[str, float]]:
     return {str(i): {"x": p.x, "y": p.y} for i, p in enumerate(points)}
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(init=False, slots=True)
 class PolygonCoordinates:
     """A polygon: ``values`` is its outline; ``polygons`` holds every polygon's rings (holes after the outline).
 
@@ -100,8 +102,8 @@ class PolygonCoordinates:
             polygons = [[list(values)]]
         if values is None:
             values = list(polygons[0][0]) if polygons and polygons[0] else []
-        object.__setattr__(self, "values", list(values))
-        object.__setattr__(self, "polygons", polygons)
+        self.values = list(values)
+        self.polygons = polygons
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -115,7 +117,7 @@ class PolygonCoordinates:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PolylineCoordinates:
     """An open path through ``values``."""
 
@@ -128,20 +130,19 @@ class PolylineCoordinates:
         return models.PolylineCoordinates.of([(p.x, p.y) for p in self.values])
 
 
-@dataclass(frozen=True)
-class SkeletonCoordinate:
+class SkeletonCoordinate(msgspec.Struct, frozen=True, rename="camel"):
     """One skeleton vertex."""
 
     x: float
     y: float
-    name: str | None = None
-    color: str | None = None
-    feature_hash: str | None = None
-    value: str | None = None
-    visibility: str | None = None
+    name: Union[str, None] = None
+    color: Union[str, None] = None
+    feature_hash: Union[str, None] = None
+    value: Union[str, None] = None
+    visibility: Union[str, None] = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SkeletonCoordinates:
     """A skeleton instance: its vertices in template order, and the template's name."""
 
@@ -162,7 +163,7 @@ class SkeletonCoordinates:
         return models.SkeletonCoordinates.model_validate(self.to_wire()["skeleton"])
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class BitmaskCoordinates:
     """A full-frame mask, kept as Encord's RLE string.
 
@@ -176,7 +177,7 @@ class BitmaskCoordinates:
 
     def __init__(self, source: np.ndarray | models.BitmaskCoordinates):
         encoded = source if isinstance(source, models.BitmaskCoordinates) else models.BitmaskCoordinates.from_mask(np.asarray(source, dtype=bool))
-        object.__setattr__(self, "encoded", encoded)
+        self.encoded = encoded
 
     @property
     def width(self) -> int:
@@ -196,7 +197,7 @@ class BitmaskCoordinates:
         return self.encoded
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OtherCoordinates:
     """Geometry of a shape this toolkit keeps but does not interpret (circle, cuboid, ...): the raw wire keys."""
 
@@ -234,42 +235,6 @@ COORDINATES_FOR_SHAPE: dict[Shape, type] = {
 
 #: Wire keys of geometry, so an edited object drops its old geometry before writing the new one.
 GEOMETRY_KEYS = ("boundingBox", "rotatableBoundingBox", "polygon", "polygons", "polyline", "point", "skeleton", "bitmask")
-
-
-def _points(vertices: list[Any]) -> list[PointCoordinate]:
-    return [PointCoordinate(v.x, v.y) for v in vertices]
-
-
-def coordinates_from_object(obj: models.FrameObject, raw: dict[str, Any] | None = None) -> Coordinates:
-    """The SDK-named coordinates of a typed frame object."""
-    if isinstance(obj, models.RotatableBoundingBoxObject):
-        b = obj.rotatable_bounding_box
-        return RotatableBoundingBoxCoordinates(b.h, b.w, b.x, b.y, b.theta)
-    if isinstance(obj, models.BoundingBoxObject):
-        b = obj.bounding_box
-        return BoundingBoxCoordinates(b.h, b.w, b.x, b.y)
-    if isinstance(obj, models.PointObject):
-        v = obj.point.vertex
-        return PointCoordinate(v.x, v.y)
-    if isinstance(obj, models.PolygonObject):
-        if obj.polygons:  # flat [x0, y0, x1, y1, ...] rings: read them directly, it is the hot path
-            polygons = [[[PointCoordinate(r[i], r[i + 1]) for i in range(0, len(r) - 1, 2)] for r in p] for p in obj.polygons]
-        else:
-            polygons = [[_points(obj.polygon.vertices)]] if obj.polygon is not None else []
-        return PolygonCoordinates(polygons=polygons)
-    if isinstance(obj, models.PolylineObject):
-        return PolylineCoordinates(_points(obj.polyline.vertices))
-    if isinstance(obj, models.SkeletonObject):
-        return SkeletonCoordinates(
-            [
-                SkeletonCoordinate(v.x, v.y, v.name, v.color, v.feature_hash, v.value, getattr(v.visibility, "value", v.visibility))
-                for v in obj.skeleton.vertices
-            ]
-        )
-    if isinstance(obj, models.BitmaskObject):
-        return BitmaskCoordinates(obj.bitmask)
-    extra = obj.model_extra or {}
-    return OtherCoordinates(str(getattr(obj.shape, "value", obj.shape)), {k: v for k, v in extra.items()})
 
 
 def check_coordinates(shape: Shape, coordinates: Any, what: str) -> None:

@@ -24,6 +24,7 @@ from encord_nb.exceptions import (
 from encord_nb.models import (
     AnnotationTaskStatus,
     DataType,
+    FrameLabels,
     LabelRowMetadata,
     LabelStatus,
     LazyLabelRow,
@@ -35,6 +36,7 @@ from encord_nb.models import (
 from ._answers import Frames, frame_set
 from ._bundle import Bundle, BundleItem, run_now
 from ._classification_instance import ClassificationInstance
+from ._frame_records import read_frame
 from ._frame_view import FrameView, FrameViewMetadata
 from ._lazy_json import decode_frames, decode_value, label_row_from_json
 from ._object_instance import Annotation, ObjectInstance
@@ -101,7 +103,15 @@ class LabelRowV2:
             self._meta = None
         self._project = project
         self._ontology_override = ontology
-        self._reset_labels()
+
+    # Label state exists only once labels are read: listing thousands of rows stays cheap.
+    _raw: dict[str, Any] | None = None
+    _lazy: LazyLabelRow | None = None
+    _all_loaded = False
+    _classifications_dirty = False
+    _filtered = False
+    _keyed = False
+    _single_unit = False
 
     def _reset_labels(self) -> None:
         self._raw: dict[str, Any] | None = None
@@ -116,6 +126,7 @@ class LabelRowV2:
         self._classifications_dirty = False
         self._removed_classifications: set[str] = set()
         self._filtered = False
+        self._decoded_frames: dict[int, Any] = {}
 
     def __repr__(self) -> str:
         state = "initialised" if self.is_labelling_initialised else "not initialised"
@@ -367,6 +378,8 @@ class LabelRowV2:
         self._reset_labels()
         self._raw = labels
         self._lazy = lazy
+        self._keyed = self.data_type in _FRAME_KEYED
+        self._single_unit = self._keyed or self.data_type == DataType.IMAGE
         # The label row carries the newest identity (a create gives the row its label hash).
         for key in ("label_hash", "created_at", "last_edited_at", "branch_name"):
             if labels.get(key) is not None and self._meta_raw.get(key) != labels[key]:
@@ -390,11 +403,11 @@ class LabelRowV2:
 
     # -- frames ------------------------------------------------------------------------------
     def _is_frame_keyed(self) -> bool:
-        return self.data_type in _FRAME_KEYED
+        return self._keyed if self._lazy is not None else self.data_type in _FRAME_KEYED
 
     def _unit_key_for_frame(self, frame: int) -> str | None:
         lazy = self._check_initialised()
-        if self._is_frame_keyed() or self.data_type == DataType.IMAGE:
+        if self._single_unit:
             return next(iter(lazy.data_units), None)
         return next((key for key, unit in lazy.data_units.items() if unit.frame_index == frame), None)
 
@@ -420,30 +433,67 @@ class LabelRowV2:
         object_answers = (self._raw or {}).get("object_answers") or {}
         order: list[str] = []
         if raw_frame:
-            typed = lazy.frame_labels(frame)
+            where = f"data_units.{key}.labels" + (f".{frame}" if self._is_frame_keyed() else "")
+            records = read_frame(raw_frame, label_hash=self.label_hash, where=where)
             ontology = self.ontology_structure
-            for model in typed.objects if typed is not None else ():
-                instance = self._objects.get(model.object_hash)
+            for record in records:
+                object_hash = record.object_hash
+                instance = self._objects.get(object_hash)
                 if instance is None:
-                    if model.object_hash in self._removed_objects:
+                    if object_hash in self._removed_objects:
                         continue
-                    element = ontology.find(model.feature_hash)
+                    element = ontology.find(record.feature_hash)
                     if not isinstance(element, Object):
                         raise LabelFormatError(
                             "the object's feature hash is not an object of the project's ontology",
                             label_hash=self.label_hash,
-                            object_hash=model.object_hash,
-                            field=f"data_units.{key}.labels.featureHash",
+                            object_hash=object_hash,
+                            field=f"{where}.featureHash",
                         )
-                    instance = ObjectInstance(element, object_hash=model.object_hash)
+                    instance = ObjectInstance(element, object_hash=object_hash)
                     instance._label_row = self
                     instance._complete = self._all_loaded
                     instance._answers = None
-                    instance._raw_answer = object_answers.get(model.object_hash)
-                    self._objects[model.object_hash] = instance
-                instance._frames[frame] = Annotation(instance, frame, model=model)
-                order.append(model.object_hash)
+                    instance._raw_answer = object_answers.get(object_hash)
+                    self._objects[object_hash] = instance
+                instance._frames[frame] = Annotation(instance, frame, record=record)
+                order.append(object_hash)
         self._frame_order[frame] = order
+
+    def _frame_value(self, frame: int) -> Any:
+        """One frame's labels as decoded JSON (cached; frames kept encoded are decoded here)."""
+        cached = self._decoded_frames.get(frame)
+        if cached is None:
+            lazy = self._check_initialised()
+            key = self._unit_key_for_frame(frame)
+            unit = lazy.data_units.get(key) if key is not None else None
+            value = None
+            if unit is not None:
+                value = unit.labels.get(str(frame)) if self._is_frame_keyed() else unit.labels
+            cached = self._decoded_frames[frame] = decode_value(value) or {}
+        return cached
+
+    def _raw_object(self, frame: int, object_hash: str) -> dict[str, Any] | None:
+        for obj in self._frame_value(frame).get("objects") or ():
+            if isinstance(obj, dict) and obj.get("objectHash") == object_hash:
+                return obj
+        return None
+
+    def _typed_object(self, frame: int, object_hash: str) -> Any:
+        labels = self.frame_labels(frame)
+        return next((o for o in labels.objects if o.object_hash == object_hash), None) if labels is not None else None
+
+    def _frame_size(self, frame: int) -> tuple[int | None, int | None]:
+        lazy = self._check_initialised()
+        key = self._unit_key_for_frame(frame)
+        unit = lazy.data_units.get(key) if key is not None else None
+        if unit is None:
+            return (None, None)
+        return (unit.width or self.width, unit.height or self.height)
+
+    def frame_labels(self, frame: int) -> FrameLabels | None:
+        """One frame's labels as the typed wire models (what the renderers draw), validated on first use."""
+        return self._check_initialised().frame_labels(frame)
 
     def _load_all_frames(self) -> None:
         if self._all_loaded:
@@ -607,7 +657,8 @@ class LabelRowV2:
         self._load_all_frames()
         if self._objects.get(object_instance.object_hash) is not object_instance:
             raise UsageError(f"{object_instance!r} is not on {self!r}.")
-        for frame in list(object_instance._frames):
+        for frame, annotation in list(object_instance._frames.items()):
+            annotation._detach()
             self._object_removed_from_frame(object_instance, frame)
         del self._objects[object_instance.object_hash]
         self._removed_objects.add(object_instance.object_hash)
@@ -689,6 +740,8 @@ class LabelRowV2:
     @property
     def has_unsaved_changes(self) -> bool:
         """True when objects or classifications changed since the labels were read."""
+        if self._lazy is None:
+            return False
         return bool(self._dirty_frames or self._dirty_answers or self._removed_objects or self._classifications_dirty)
 
     def _labels_dict(self) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from encord_nb.exceptions import UsageError
 from encord_nb.models import FrameObject, format_datetime, parse_datetime
 
 from ._answers import AnswerStore, Frames, frame_set, resolve_attribute
-from ._coordinates import GEOMETRY_KEYS, Coordinates, check_coordinates, coordinates_from_object
+from ._coordinates import GEOMETRY_KEYS, Coordinates, check_coordinates
+from ._frame_records import ObjectRecord, coordinates_of
 from ._ontology import Attribute, Object, _snake
 
 if TYPE_CHECKING:
@@ -45,23 +46,24 @@ class Annotation:
     Attributes set here change that frame only; the change is written on the next ``save``.
     """
 
-    __slots__ = ("_instance", "frame", "_model", "_coordinates", "_meta", "changed")
+    __slots__ = ("_instance", "frame", "_record", "_raw", "_coordinates", "_meta", "changed")
 
     def __init__(
         self,
         instance: ObjectInstance,
         frame: int,
         *,
-        model: FrameObject | None = None,
+        record: ObjectRecord | None = None,
         coordinates: Coordinates | None = None,
         meta: dict[str, Any] | None = None,
     ):
         self._instance = instance
         self.frame = frame
-        self._model = model
+        self._record = record
+        self._raw: dict[str, Any] | None = None
         self._coordinates = coordinates
         self._meta: dict[str, Any] = meta or {}
-        self.changed = model is None
+        self.changed = record is None
 
     def __repr__(self) -> str:
         return f"Annotation(object {self._instance.object_hash!r}, frame {self.frame})"
@@ -70,7 +72,7 @@ class Annotation:
     @property
     def coordinates(self) -> Coordinates:
         if self._coordinates is None:
-            self._coordinates = coordinates_from_object(self._model)  # type: ignore[arg-type]
+            self._coordinates = coordinates_of(self._record, self._raw_dict, self._frame_size)  # type: ignore[arg-type]
         return self._coordinates
 
     @coordinates.setter
@@ -81,14 +83,32 @@ class Annotation:
 
     @property
     def model(self) -> FrameObject | None:
-        """The typed wire model of this frame as read (None for a frame made in this session)."""
-        return self._model
+        """The fully typed wire model of this frame as read (None for a frame made in this session)."""
+        row = self._instance._label_row
+        if self._record is None or row is None:
+            return None
+        return row._typed_object(self.frame, self._instance.object_hash)
+
+    def _frame_size(self) -> tuple[int | None, int | None]:
+        row = self._instance._label_row
+        return row._frame_size(self.frame) if row is not None else (None, None)
+
+    def _raw_dict(self) -> dict[str, Any]:
+        """The frame object's JSON as read ({} for a frame made in this session)."""
+        if self._raw is None and self._record is not None and self._instance._label_row is not None:
+            self._raw = self._instance._label_row._raw_object(self.frame, self._instance.object_hash)
+        return self._raw or {}
+
+    def _detach(self) -> None:
+        """Keep what is read from the row before leaving it (coordinates and the JSON read)."""
+        self._raw_dict()
+        self.coordinates  # noqa: B018 - computed while the row is still there
 
     def _get(self, name: str, default: Any = None) -> Any:
         if name in self._meta:
             return self._meta[name]
-        if self._model is not None:
-            return getattr(self._model, name)
+        if self._record is not None:
+            return getattr(self._record, name)
         return default
 
     def _set(self, name: str, value: Any) -> None:
@@ -158,13 +178,10 @@ class Annotation:
         return self._get("is_deleted")
 
     # -- wire ------------------------------------------------------------------------------
-    def _read_wire(self) -> dict[str, Any]:
-        return self._model.model_dump(mode="json", by_alias=True, exclude_unset=True) if self._model is not None else {}
-
     def to_wire(self) -> dict[str, Any]:
         """The frame object as saved: what was read when nothing changed, else the SDK's layout."""
-        read = self._read_wire()
-        if not self.changed and self._model is not None:
+        read = self._raw_dict()
+        if not self.changed and self._record is not None:
             return read
         instance = self._instance
         ontology = instance.ontology_item
@@ -182,7 +199,7 @@ class Annotation:
             "manualAnnotation": self.manual_annotation,
         }
         last_edited_at = self.last_edited_at
-        if last_edited_at is None and self._model is None:
+        if last_edited_at is None and self._record is None:
             last_edited_at = created_at
         if last_edited_at is not None:
             out["lastEditedAt"] = format_datetime(last_edited_at)
