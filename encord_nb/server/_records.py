@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -163,8 +162,9 @@ def served_label_row(
     """A stored blurb as ``labelrow`` GET/PUT serve it: links filled, status columns current, filters applied.
 
     ``links`` maps each data unit's hash to the ``data_link`` to serve (signed URL or storage reference).
+    The blurb is changed in place and returned: pass a fresh one (``LabelRow.blurb`` decodes anew each time).
     """
-    row = copy.deepcopy(blurb)
+    row = blurb  # no deep copy: copying every object of every row was most of a big read's time
     row["label_status"] = label_status
     row["annotation_task_status"] = annotation_task_status
     row["is_valid"] = is_valid

@@ -134,7 +134,8 @@ def _now() -> str:
 
 
 def _date(text: str | None) -> datetime | None:
-    return None if text is None else datetime.strptime(text, _DATE_FORMAT).replace(tzinfo=timezone.utc)
+    # Stored dates are always _DATE_FORMAT, which fromisoformat reads many times faster than strptime.
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
 def _sdk_date(text: str | None) -> str | None:
