@@ -70,8 +70,8 @@ def _normalised_position(event: dict[str, Any], display_size: tuple[int, int]) -
 
 
 
-def info_card_html(annotation: Annotation, frame_object: Any, frame: int) -> str:
-    """The HTML info card of one object: every user-supplied value escaped."""
+def info_card_html(annotation: Annotation, frame_object: Any, frame: int, task_reviews: Sequence[str] = ()) -> str:
+    """The HTML info card of one object (``task_reviews``: verdicts of the row's review task); all text escaped."""
     rows = [
         ("Class", annotation.class_name),
         ("Object hash", annotation.object_hash),
@@ -85,7 +85,7 @@ def info_card_html(annotation: Annotation, frame_object: Any, frame: int) -> str
         ("Last edited at", getattr(frame_object, "last_edited_at", None) or ""),
     ]
     rows += [(f"• {name}", value) for name, value in annotation.attributes.items()]
-    reviews = getattr(frame_object, "reviews", None) or []
+    reviews = [*(getattr(frame_object, "reviews", None) or []), *task_reviews]
     rows.append(("Reviews", len(reviews) if reviews else "none"))
     for review in reviews:
         if isinstance(review, dict):
@@ -657,7 +657,8 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         if frame_object is None:
             other = self._compare_source()
             frame_object = other.frame_object(self.frame, hit.object_hash) if other else None
-        self.info_card.value = info_card_html(hit, frame_object, self.frame)
+        verdicts = self.review_panel.label_reviews().get(hit.object_hash, []) if self.review_panel else []
+        self.info_card.value = info_card_html(hit, frame_object, self.frame, verdicts)
 
     # ------------------------------------------------------------------ zoom and pan
 

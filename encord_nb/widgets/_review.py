@@ -66,6 +66,7 @@ class ReviewPanel(SnapshotMixin, widgets.VBox):
         self.add_class(css("review-panel"))
         self._label_row: Any = None
         self._node: Any = None  # the row's workflow stage as last read (actions move it on the server)
+        self._reviews: dict[str, list[str]] | None = None
         self._build()
         if label_row is not None:
             self.label_row = label_row
@@ -134,6 +135,7 @@ class ReviewPanel(SnapshotMixin, widgets.VBox):
 
     def _set_stage(self, node: Any) -> None:
         self._node = node
+        self._reviews = None
         if node is None:
             self.stage_name, self.stage_type = "", ""
         else:
@@ -175,6 +177,22 @@ class ReviewPanel(SnapshotMixin, widgets.VBox):
         listed = self.project.list_label_rows_v2(data_hashes=[row.data_hash])
         fresh = next((r for r in listed if r.branch_name == row.branch_name), None)
         self._set_stage(getattr(fresh, "workflow_graph_node", None))
+
+    def label_reviews(self) -> dict[str, list[str]]:
+        """Review verdicts per object hash in the row's review task (empty outside review stages).
+
+        Read once per row and stage; a failure to read them is shown and leaves the map empty.
+        """
+        if self._reviews is None:
+            self._reviews = {}
+            if self._label_row is not None and self.stage_type in REVIEW_STAGE_TYPES:
+                try:
+                    for review in self._task().get_label_reviews():
+                        status = getattr(review.status, "value", review.status)
+                        self._reviews.setdefault(str(review.label_id), []).append(str(status))
+                except Exception as error:  # the card shows no reviews; the panel says why
+                    self.status.failure(f"Reading the label reviews of {self._title()}", error)
+        return self._reviews
 
     # ------------------------------------------------------------------ actions
 

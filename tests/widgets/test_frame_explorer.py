@@ -344,3 +344,19 @@ def test_a_missing_picture_is_reported_without_its_signed_link(private_demo, row
     assert explorer.status.history[-1].level == "error"
     assert "Showing frame 0 failed" in explorer.status.text
     assert "sig=" not in explorer.status.text and "exp=" not in explorer.status.text
+
+
+def test_card_shows_the_review_task_verdict_on_an_object(rows_by_title, visual_qa):
+    from encord_nb.demo import PLANTED_ERRORS
+
+    # Given the coins photo in review, whose shifted box the reviewer rejected
+    offset = next(e for e in PLANTED_ERRORS if e.kind == "offset_box")
+    explorer = FrameExplorer(rows_by_title["coins.png"], project=visual_qa)
+    # When that object is selected (as the gallery does), its card carries the verdict
+    explorer.select_object(offset.object_hash)
+    assert explorer.selected == offset.object_hash
+    assert "REJECTED" in explorer.info_card.value
+    # And an object nobody reviewed says so
+    other = next(a for a in explorer.frames.annotations(0) if a.object_hash != offset.object_hash)
+    explorer.select_object(other.object_hash)
+    assert "<td>none</td>" in explorer.info_card.value
