@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from requests.adapters import HTTPAdapter
@@ -329,8 +330,8 @@ class Transport:
 
     def _json(self, response: requests.Response, trace_id: str) -> Any:
         try:
-            return response.json()
-        except ValueError:
+            return msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
             raise ResponseValidationError(
                 f"The server's answer to {_public_url(response.url)} is not JSON (HTTP {response.status_code}; "
                 f"trace id {trace_id})."

@@ -298,27 +298,37 @@ class WorkflowStage:
 
 
 class AnnotationStage(WorkflowStage):
+    """An annotation stage; its tasks are :class:`AnnotationTask` (assign, release, submit)."""
+
     _task_class = AnnotationTask
 
 
 class ReviewStage(WorkflowStage):
+    """A review stage; its tasks are :class:`ReviewTask` (assign, release, approve, reject, label reviews)."""
+
     _task_class = ReviewTask
 
 
 class FinalStage(WorkflowStage):
+    """A final (done) stage; its tasks only record where the data ended."""
+
     _task_class = FinalStageTask
 
 
 class ConsensusAnnotationStage(WorkflowStage):
+    """A consensus annotation stage (its tasks act like annotation tasks)."""
+
     _task_class = AnnotationTask
 
 
 class ConsensusReviewStage(WorkflowStage):
+    """A consensus review stage (its tasks act like review tasks)."""
+
     _task_class = ReviewTask
 
 
 class AgentStage(WorkflowStage):
-    pass
+    """An agent stage (automation); its tasks can be listed."""
 
 
 _STAGE_CLASS = {

@@ -78,6 +78,9 @@ DEFAULT_VIDEO_CACHE_BYTES = 256 * 1024**2
 VIDEO_KEEP_BEFORE = 8
 #: A request this many frames past the decoder's position decodes on instead of seeking.
 VIDEO_FORWARD_WINDOW = 48
+#: Block size of videos read with HTTP range requests, and the blocks kept per video.
+RANGE_BLOCK_BYTES = 1024 * 1024
+RANGE_CACHE_BYTES = 64 * 1024**2
 #: Videos kept open by a fetcher.
 OPEN_VIDEOS = 2
 
@@ -341,23 +344,25 @@ class MediaFetcher:
             found = self._proxy_cache[origin] = {**requests.utils.get_environ_proxies(url), **self.session.proxies}
         return found
 
-    def _get(self, url: str, what: str) -> requests.Response:
+    def _get(self, url: str, what: str, extra_headers: dict[str, str] | None = None) -> requests.Response:
         with self._lock:
             self.requests_sent += 1
         try:
             # Built without the session's auth and cookies: API credentials never travel to storage.
             headers = {k: v for k, v in self.session.headers.items() if k.lower() not in _PRIVATE_HEADERS}
-            prepared = requests.Request("GET", url, headers=headers).prepare()
+            prepared = requests.Request("GET", url, headers={**headers, **(extra_headers or {})}).prepare()
             return self.session.send(
                 prepared, timeout=self.timeout, proxies=self._proxies(url), verify=self.session.verify, cert=self.session.cert
             )
         except requests.RequestException as error:
             raise EncordConnectionError(f"Could not fetch the media of {what}: {type(error).__name__}.") from None
 
-    def _download(self, key: tuple[str, str], url: str | None) -> bytes:
+    def _fetch(self, key: tuple[str, str], url: str | None, byte_range: tuple[int, int] | None = None) -> requests.Response:
+        """GET the file (or ``byte_range``, inclusive), re-signing the link once if it is refused."""
         what = f"data {key[0]!r}, image {key[1]!r}"
+        headers = {"Range": f"bytes={byte_range[0]}-{byte_range[1]}"} if byte_range else None
         url = self._current_url(key, url)
-        reply = self._get(url, what) if url else None
+        reply = self._get(url, what, headers) if url else None
         resigned = False
         if reply is None or reply.status_code in REFUSED_LINK_STATUSES:
             if self.resign is None:
@@ -368,10 +373,13 @@ class MediaFetcher:
                 self.resigned += 1
                 self._fresh[key] = (url, fresh)
             _log.debug("re-signed the media link of %s", what)
-            reply = self._get(fresh, what)
-        if reply.status_code != 200:
+            reply = self._get(fresh, what, headers)
+        if reply.status_code not in (200, 206):
             raise _status_error(reply.status_code, what, resigned=resigned)
-        return reply.content
+        return reply
+
+    def _download(self, key: tuple[str, str], url: str | None) -> bytes:
+        return self._fetch(key, url).content
 
     def get_bytes(self, data_hash: str, image_hash: str, url: str | None) -> bytes:
         """The raw bytes of one file: from the disk cache, else downloaded (re-signed once if refused)."""
@@ -456,7 +464,12 @@ class MediaFetcher:
     # -- video ---------------------------------------------------------------------------------
 
     def video(self, data_hash: str, url: str | None, fps: float | None = None) -> VideoFrames:
-        """The opened video of a data unit (downloaded once; kept on disk when a cache folder is set)."""
+        """The opened video of a data unit.
+
+        From the disk cache when the file is there; otherwise read in blocks with HTTP range
+        requests, so showing frame ``k`` of a long video fetches only the blocks around it (and the
+        index), never the whole file. A storage that ignores ranges sends the file once, whole.
+        """
         key = (data_hash, data_hash)
         found = self._videos.get(key)
         if found is not None:
@@ -466,9 +479,9 @@ class MediaFetcher:
             opened = self._videos.get(key)
             if opened is not None:
                 return opened
-            data = self.get_bytes(data_hash, data_hash, url)
             path = self.disk.path(key) if self.disk is not None else None
-            opened = VideoFrames(path if path is not None else data, fps, max_side=self.max_display_side)
+            source = path if path is not None else _RangeReader(self, key, url)
+            opened = VideoFrames(source, fps, max_side=self.max_display_side)
             self._videos.put(key, opened)
             return opened
 
@@ -489,6 +502,66 @@ class MediaFetcher:
                     video.frame(number)
 
         return self._pool.submit(decode)
+
+
+class _RangeReader(io.RawIOBase):
+    """A read-only, seekable file over a signed URL, fetched in blocks with HTTP range requests.
+
+    Blocks are kept (least recently used out), so PyAV's back-and-forth reads of the index and of
+    the frames around a seek cost one request per new block.
+    """
+
+    def __init__(self, fetcher: MediaFetcher, key: tuple[str, str], url: str | None):
+        super().__init__()
+        self._fetcher, self._key, self._url = fetcher, key, url
+        self._blocks = _Lru(RANGE_CACHE_BYTES, len)
+        self._whole: bytes | None = None
+        self._pos = 0
+        self.size = self._size()
+
+    def _size(self) -> int:
+        reply = self._fetcher._fetch(self._key, self._url, (0, RANGE_BLOCK_BYTES - 1))
+        total = reply.headers.get("Content-Range", "").rpartition("/")[2]
+        if reply.status_code == 206 and total.isdigit():
+            self._blocks.put(0, reply.content)
+            return int(total)
+        self._whole = reply.content  # no range support: the whole file came
+        return len(self._whole)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def _block(self, index: int) -> bytes:
+        if self._whole is not None:
+            return self._whole[index * RANGE_BLOCK_BYTES : (index + 1) * RANGE_BLOCK_BYTES]
+        block = self._blocks.get(index)
+        if block is None:
+            start = index * RANGE_BLOCK_BYTES
+            end = min(start + RANGE_BLOCK_BYTES, self.size) - 1
+            block = self._fetcher._fetch(self._key, self._url, (start, end)).content
+            self._blocks.put(index, block)
+        return block
+
+    def readinto(self, buffer) -> int:
+        wanted = min(len(buffer), self.size - self._pos)
+        if wanted <= 0:
+            return 0
+        index, offset = divmod(self._pos, RANGE_BLOCK_BYTES)
+        chunk = self._block(index)[offset : offset + wanted]
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
 
 
 class VideoFrames:

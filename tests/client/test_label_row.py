@@ -89,9 +89,10 @@ def test_image_group_frames_by_number_and_image_hash(reader, shared_server):
     assert all(1 in o.get_annotation_frames() for o in second.get_object_instances())
 
 
-def test_a_broken_frame_fails_only_when_read(reader, shared_server):
-    # Given a video row whose frame 1 holds a malformed box, when frame 0 is read then it works,
-    # and when frame 1 is read then a LabelFormatError names the object.
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["dict", "json-bytes"])
+def test_a_broken_frame_fails_only_when_read(as_bytes):
+    # Given a video row whose last labelled frame holds a malformed box, when the first frame is read
+    # then it works, and when the broken frame is read then a LabelFormatError names the object.
     ontology = OntologyStructure.from_dict(json.loads((EXAMPLES / "ontology_structure.json").read_text()))
     labels = json.loads((EXAMPLES / "label_row_video.json").read_text())
     unit = next(iter(labels["data_units"].values()))
@@ -103,7 +104,7 @@ def test_a_broken_frame_fails_only_when_read(reader, shared_server):
     bad_object["boundingBox"] = {"x": "wide"}
     bad_object["shape"] = "bounding_box"
     row = LabelRowV2(ontology=ontology)
-    row.from_labels_dict(broken)
+    row.from_labels_dict(json.dumps(broken).encode() if as_bytes else broken)
     assert row.get_frame_view(int(frames[0])).get_object_instances()
     with pytest.raises(LabelFormatError, match=bad_object["objectHash"]):
         row.get_frame_view(int(frames[-1])).get_object_instances()

@@ -11,8 +11,10 @@ import pytest
 import requests
 from PIL import Image
 
+from encord_nb.client import media
 from encord_nb.client.media import MediaFetcher, VideoFrames
 from encord_nb.exceptions import UsageError
+from encord_nb.server import serve
 
 FPS = 25
 FRAMES = 100
@@ -21,32 +23,46 @@ BITS = 7  # frame numbers up to 127
 BAND = 8  # pixels per bit
 
 
-def _picture(index: int) -> np.ndarray:
-    """A 56 x 32 frame whose vertical bands spell ``index`` in binary (white = 1), robust to compression."""
+def _picture(index: int, noise: np.ndarray | None = None) -> np.ndarray:
+    """A frame whose top-left vertical bands spell ``index`` in binary (white = 1), robust to compression.
+
+    ``noise`` (an RGB array) fills the rest of a larger frame, to make a clip of realistic size.
+    """
     bits = [(index >> b) & 1 for b in range(BITS)]
     row = np.repeat(np.array(bits, dtype=np.uint8) * 255, BAND)
-    return np.repeat(np.repeat(row[None, :, None], 32, axis=0), 3, axis=2)
+    bands = np.repeat(np.repeat(row[None, :, None], 32, axis=0), 3, axis=2)
+    if noise is None:
+        return bands
+    frame = np.roll(noise, index, axis=1)
+    frame[:32, : BITS * BAND] = bands
+    return frame
 
 
 def _read_index(image: Image.Image) -> int:
-    grey = np.asarray(image.convert("L"), dtype=np.float64)
+    grey = np.asarray(image.convert("L"), dtype=np.float64)[:32]
     bands = grey[:, : BITS * BAND].reshape(grey.shape[0], BITS, BAND).mean(axis=(0, 2))
     return sum(1 << b for b, level in enumerate(bands) if level > 128)
+
+
+def _encode(path, frames: int, size: tuple[int, int] | None = None) -> None:
+    noise = None if size is None else np.random.default_rng(1).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    width, height = size or (BITS * BAND, 32)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.gop_size = GOP
+        stream.codec_context.time_base = Fraction(1, FPS)
+        for index in range(frames):
+            frame = av.VideoFrame.from_ndarray(_picture(index, noise), format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, FPS)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory):
     path = tmp_path_factory.mktemp("video") / "numbered.mp4"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = BITS * BAND, 32, "yuv420p"
-        stream.codec_context.gop_size = GOP
-        stream.codec_context.time_base = Fraction(1, FPS)
-        for index in range(FRAMES):
-            frame = av.VideoFrame.from_ndarray(_picture(index), format="rgb24")
-            frame.pts, frame.time_base = index, Fraction(1, FPS)
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
+    _encode(path, FRAMES)
     return path
 
 
@@ -106,3 +122,37 @@ def test_fetcher_serves_video_frames_from_the_disk_cache(clip, tmp_path):
     assert _read_index(fetcher.get_video_frame("vid", None, 13, fps=FPS)) == 13
     assert fetcher.requests_sent == 0
     assert fetcher.video("vid", None) is fetcher.video("vid", None)
+
+
+class _CountingSession(requests.Session):
+    """A session that adds up the body bytes it received."""
+
+    received = 0
+
+    def send(self, request, **kwargs):
+        response = super().send(request, **kwargs)
+        self.received += len(response.content)
+        return response
+
+
+def test_a_long_video_is_read_by_ranges_not_downloaded_whole(tmp_path, monkeypatch):
+    # Given a noisy 120-frame clip of about 200 kilobytes behind a signed link of the embedded server,
+    workspace = tmp_path / "ws"
+    (workspace / "media").mkdir(parents=True)
+    clip = workspace / "media" / "long.mp4"
+    _encode(clip, 120, size=(160, 120))
+    size = clip.stat().st_size
+    monkeypatch.setattr(media, "RANGE_BLOCK_BYTES", 8 * 1024)
+    assert size > 20 * media.RANGE_BLOCK_BYTES, "the clip should span many blocks"
+    with serve(workspace) as server:
+        url = server.app.media_signer.signed_url(server.domain, "/media/long.mp4")
+        session = _CountingSession()
+        fetcher = MediaFetcher(session, max_display_side=None)
+        # when a late frame and then an early one are shown,
+        late = fetcher.get_video_frame("long", url, 110, fps=FPS)
+        bytes_for_late = session.received
+        early = fetcher.get_video_frame("long", url, 5, fps=FPS)
+    # then they are the right frames, fetched by ranges, and the late one cost only a fraction of the file.
+    assert _read_index(late) == 110 and _read_index(early) == 5
+    assert fetcher.requests_sent > 2
+    assert bytes_for_late < size / 2
