@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import time
 from urllib.parse import quote, urlencode
 
@@ -58,7 +59,8 @@ class MediaSigner:
 
     def sign(self, path: str, now: float | None = None) -> dict[str, str]:
         """The query parameters (``exp``, ``sig``) that make ``path`` fetchable until now + ttl."""
-        expires = int((time.time() if now is None else now) + self.ttl_s)
+        # Rounded up to the whole second: a link is never valid for less than its lifetime.
+        expires = math.ceil((time.time() if now is None else now) + self.ttl_s)
         return {"exp": str(expires), "sig": _mac(self._secret, f"{path}\n{expires}")}
 
     def signed_url(self, base_url: str, path: str, now: float | None = None) -> str:

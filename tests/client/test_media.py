@@ -278,3 +278,11 @@ def test_our_client_rows_keep_showing_after_their_links_expire(demo, server):
     for row in rows:
         assert fetcher.get_image(row.data_hash, row.data_hash, row.data_link).size == _size_on_disk(demo, row.data_title)
     assert fetcher.resigned == len(rows)
+
+
+def test_a_one_second_link_is_good_for_at_least_one_second(server):
+    # Signed at any moment within a second, a link with a one-second lifetime is accepted a second later.
+    signer = server.app.media_signer
+    for now in (1000.0, 1000.01, 1000.5, 1000.99):
+        query = signer.sign("/media/a.png", now=now)
+        signer.verify("/media/a.png", query["exp"], query["sig"], now=now + LINK_TTL_S)
