@@ -169,7 +169,7 @@ class BitmaskCoordinates:
 
     Example:
         >>> mask = np.zeros((2, 3), dtype=bool); mask[0, 1] = True
-        >>> BitmaskCoordinates(mask).to_numpy_array().sum()
+        >>> int(BitmaskCoordinates(mask).to_numpy_array().sum())
         1
     """
 
