@@ -101,3 +101,5 @@ def test_readme_links_every_tutorial_in_its_tutorials_section():
     section = readme.split("\n## Tutorials\n", 1)[1].split("\n## ", 1)[0]
     missing = [p.name for p in TUTORIALS if f"](notebooks/{p.name})" not in section]
     assert not missing, f"the README's Tutorials section does not link {missing}"
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", section)
+    assert pictures and all((REPO / p).is_file() for p in pictures), f"README pictures missing: {pictures}"
