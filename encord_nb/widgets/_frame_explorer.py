@@ -378,11 +378,11 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
             self._syncing = False
         self.slider.layout.visibility = self.play.layout.visibility = "visible" if last > 0 else "hidden"
         self._build_class_toggles(source)
-        self._refresh_compare_options()
         if self.review_panel is not None:
             self.review_panel.label_row = source.row
         self.info_card.value = "<i>Click an object to inspect it.</i>"
         self._render_safely()
+        self._refresh_compare_options()  # after the picture: the first frame does not wait for the listing
         self._on_row.fire(source.row)
         self._prefetch_rows(index)
 
@@ -482,7 +482,8 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         if self.project is not None and row is not None:
             try:
                 listed = self.project.list_label_rows_v2(data_hashes=[row.data_hash], include_all_label_branches=True)
-                branches = sorted({r.branch_name for r in listed if r.branch_name != row.branch_name})
+                # Rows of a branch without labels are only listed, not there to compare with.
+                branches = sorted({r.branch_name for r in listed if r.label_hash and r.branch_name != row.branch_name})
             except Exception as error:
                 self.status.failure("Listing label branches", error)
         current = self.compare_branch
@@ -493,6 +494,16 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         finally:
             self._syncing = False
 
+    @traitlets.validate("compare_branch")
+    def _known_branch(self, proposal) -> str | None:
+        branch = proposal["value"] or None
+        offered = [value for _, value in self.compare_dropdown.options if value]
+        if branch is not None and branch not in offered:
+            title = self.frames.title if self.frames is not None else "this row"
+            choices = ", ".join(offered) or "none"
+            raise traitlets.TraitError(f"no label branch {branch!r} for {title} to compare with (branches: {choices})")
+        return branch
+
     def _compare_source(self) -> RowFrames | None:
         branch, row = self.compare_branch, self.label_row
         if not branch or row is None or self.project is None:
@@ -500,7 +511,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         key = (row.data_hash, branch)
         if key not in self._compare_sources:
             listed = self.project.list_label_rows_v2(data_hashes=[row.data_hash], branch_name=branch)
-            other = next((r for r in listed if r.branch_name == branch), None)
+            other = next((r for r in listed if r.branch_name == branch and r.label_hash), None)
             self._compare_sources[key] = RowFrames(other) if other is not None else None
         return self._compare_sources[key]
 

@@ -62,6 +62,23 @@ def _models_row(row: Any) -> LazyLabelRow:
     return parse_label_row_lazy(row.to_encord_dict())
 
 
+def _picture_only(row: Any, project: Any) -> LazyLabelRow:
+    """A label-free row of an unlabelled data unit: its pictures' signed links from ``get_data``, no labels."""
+    video, images = project.get_data(row.data_hash, get_signed_url=True)
+    units: dict[str, dict[str, Any]] = {}
+    if video is not None:
+        units[row.data_hash] = {"data_hash": row.data_hash, "data_title": video.title or row.data_title or "",
+                                "data_type": "video", "data_link": video.file_link, "labels": {}}
+    for sequence, image in enumerate(images or []):
+        image_hash = image.image_hash or row.data_hash
+        units[image_hash] = {"data_hash": image_hash, "data_title": image.title or "", "data_type": "image",
+                             "data_sequence": sequence, "data_link": image.file_link,
+                             "labels": {"objects": [], "classifications": []}}
+    kind = row.data_type
+    return parse_label_row_lazy({"data_hash": row.data_hash, "data_title": row.data_title,
+                                 "data_type": str(getattr(kind, "value", kind)), "data_units": units})
+
+
 def _project_of(row: Any) -> Any:
     return getattr(row, "project", None) or getattr(row, "_project", None)
 
@@ -116,9 +133,13 @@ class RowFrames:
 
     def __init__(self, row: Any, media: MediaFetcher | None = None):
         self.row = row
-        if not row.is_labelling_initialised:
-            row.initialise_labels(include_signed_url=True)
-        self.labels = _models_row(row)
+        project = _project_of(row)
+        if row.label_hash is None and not row.is_labelling_initialised and hasattr(project, "get_data"):
+            self.labels = _picture_only(row, project)  # looking must not create a label row on the server
+        else:
+            if not row.is_labelling_initialised:
+                row.initialise_labels(include_signed_url=True)
+            self.labels = _models_row(row)
         self.ontology = _models_ontology(row)
         self.media = media or media_for(row)
         self.fps = getattr(row, "fps", None)

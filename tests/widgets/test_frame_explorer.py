@@ -9,6 +9,7 @@ import time
 
 import ipywidgets as widgets
 import pytest
+import traitlets
 from PIL import Image
 
 from encord_nb.models import to_pixels
@@ -360,3 +361,45 @@ def test_card_shows_the_review_task_verdict_on_an_object(rows_by_title, visual_q
     other = next(a for a in explorer.frames.annotations(0) if a.object_hash != offset.object_hash)
     explorer.select_object(other.object_hash)
     assert "<td>none</td>" in explorer.info_card.value
+
+
+def test_comparison_follows_rows_that_have_the_branch(rows_by_title, visual_qa, ipyevent):
+    rows = [rows_by_title[t] for t in ("chelsea.png", "coffee.png", "astronaut.png")]
+    explorer = FrameExplorer(rows=rows, project=visual_qa)
+    explorer.compare_branch = "predictions"
+    # When the next row also has predictions, it is compared too
+    ipyevent(explorer.events, "keydown", key="ArrowDown")
+    assert explorer.compare_branch == "predictions" and explorer.compare_dropdown.value == "predictions"
+    spoon = annotation(explorer, "Spoon")
+    points = to_pixels(spoon.coordinates, *explorer.displayed.size)
+    assert explorer.displayed.getpixel(points[len(points) // 2]) == FN_COLOUR
+    # When the next row has no predictions, comparison switches off and only "no comparison" is offered
+    ipyevent(explorer.events, "keydown", key="ArrowDown")
+    assert explorer.compare_branch is None and explorer.compare_dropdown.options == (("no comparison", ""),)
+    assert explorer.status.history == []
+
+
+def test_looking_at_rows_never_creates_label_rows_on_the_server(private_demo):
+    server, workspace, client = private_demo
+    from encord_nb.server import open_store
+
+    project = client.get_project(next(p for p in client.list_projects() if p.title == "Demo: visual QA").project_hash)
+    rows = {r.data_title: r for r in project.list_label_rows_v2()}
+    unlabelled = rows[XSS_TITLE]
+    assert unlabelled.label_hash is None
+    # When an unlabelled row is shown, then a row with predictions is compared, then one without them
+    explorer = FrameExplorer(rows=[unlabelled, rows["coffee.png"], rows["astronaut.png"]], project=project)
+    assert explorer.displayed.size == (451, 300) and "0 of 0 objects shown" in explorer.title.value
+    explorer.next_row()
+    explorer.compare_branch = "predictions"
+    explorer.next_row()
+    # Then the server still has no label row for the unlabelled image, nor predictions for the astronaut
+    store = open_store(workspace)
+    try:
+        assert store.find_label_row(project.project_hash, unlabelled.data_hash) is None
+        assert store.find_label_row(project.project_hash, rows["astronaut.png"].data_hash, "predictions") is None
+    finally:
+        store.close()
+    # And asking for a branch the row lacks is refused by name
+    with pytest.raises(traitlets.TraitError, match="no label branch 'predictions' for astronaut.png"):
+        explorer.compare_branch = "predictions"
