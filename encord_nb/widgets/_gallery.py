@@ -194,13 +194,13 @@ class ObjectGallery(SnapshotMixin, widgets.VBox):
     # ------------------------------------------------------------------ data
 
     def _load(self, rows: Sequence[Any] | None) -> None:
-        if rows is None:
-            rows = [r for r in self.project.list_label_rows_v2() if getattr(r, "label_hash", None)]
-            if len(rows) > self.row_limit:
-                self.status.info(f"Showing objects of the first {self.row_limit} of {len(rows)} labelled rows "
-                                 "(pass rows= or row_limit= to choose)")
-                rows = rows[: self.row_limit]
-        rows = list(rows)
+        given = rows is not None
+        # Rows never labelled hold no objects (and reading them must not create label rows).
+        rows = [r for r in (rows if given else self.project.list_label_rows_v2()) if r.label_hash]
+        if not given and len(rows) > self.row_limit:
+            self.status.info(f"Showing objects of the first {self.row_limit} of {len(rows)} labelled rows "
+                             "(pass rows= or row_limit= to choose)")
+            rows = rows[: self.row_limit]
         self._initialise(rows)
         futures: list[Future] = [prefetch_pool().submit(RowFrames, row) for row in rows]
         sources = []
