@@ -183,6 +183,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self.frames: RowFrames | None = None
         #: The picture shown now (after overlays, crop and scaling), and its size.
         self.displayed: Image.Image | None = None
+        #: Opened rows (or their opening in the background), by ``id`` of the row object.
         self._row_sources: dict[int, RowFrames | Future] = {}
         self._compare_sources: dict[tuple[str, str], RowFrames | None] = {}
         self._canvases: OrderedDict[tuple, Image.Image] = OrderedDict()
@@ -345,15 +346,16 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
             self._load_row(change["new"], 0)
 
     def _source_for(self, index: int) -> RowFrames:
-        found = self._row_sources.get(index)
+        row = self.rows[index]
+        found = self._row_sources.get(id(row))
         if isinstance(found, Future):
             try:
                 found = found.result()
             except Exception:  # prefetch failures are retried here, where they are shown
                 found = None
         if found is None:
-            found = RowFrames(self.rows[index])
-        self._row_sources[index] = found
+            found = RowFrames(row)
+        self._row_sources[id(row)] = found
         return found
 
     def _load_row(self, index: int, frame: int = 0) -> None:
@@ -388,8 +390,9 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
 
     def _prefetch_rows(self, index: int) -> None:
         for neighbour in (index + 1, index - 1):
-            if 0 <= neighbour < len(self.rows) and neighbour not in self._row_sources:
-                self._row_sources[neighbour] = prefetch_pool().submit(self._warm_row, self.rows[neighbour])
+            if 0 <= neighbour < len(self.rows) and id(self.rows[neighbour]) not in self._row_sources:
+                row = self.rows[neighbour]
+                self._row_sources[id(row)] = prefetch_pool().submit(self._warm_row, row)
 
     @staticmethod
     def _warm_row(row: Any) -> RowFrames:

@@ -270,7 +270,7 @@ def test_row_keys_step_through_rows_and_neighbours_are_prefetched(rows_by_title,
     changes = []
     explorer.on_row_change(changes.append)
     # Then the next row is being opened in the background
-    explorer._row_sources[1].result(timeout=10)
+    explorer._row_sources[id(rows[1])].result(timeout=10)
     # When ArrowDown is pressed, the next row is shown
     ipyevent(explorer.events, "keydown", key="ArrowDown")
     assert explorer.row_index == 1 and explorer.label_row is rows[1] and changes == [rows[1]]
