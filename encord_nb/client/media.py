@@ -362,7 +362,8 @@ class MediaFetcher:
         what = f"data {key[0]!r}, image {key[1]!r}"
         headers = {"Range": f"bytes={byte_range[0]}-{byte_range[1]}"} if byte_range else None
         url = self._current_url(key, url)
-        reply = self._get(url, what, headers) if url else None
+        # A row read without signed links holds a storage path, not a URL: sign one first.
+        reply = self._get(url, what, headers) if url and url.startswith(("http://", "https://")) else None
         resigned = False
         if reply is None or reply.status_code in REFUSED_LINK_STATUSES:
             if self.resign is None:

@@ -286,3 +286,18 @@ def test_a_one_second_link_is_good_for_at_least_one_second(server):
     for now in (1000.0, 1000.01, 1000.5, 1000.99):
         query = signer.sign("/media/a.png", now=now)
         signer.verify("/media/a.png", query["exp"], query["sig"], now=now + LINK_TTL_S)
+
+
+def test_rows_read_without_signed_links_get_one_signed_on_first_fetch(demo, server):
+    # Given our client's rows whose labels were read without signed links (their data link is a storage path),
+    from encord_nb.client import EncordUserClient as OurClient
+
+    ours = OurClient.create_with_ssh_private_key(demo.key_path.read_text(), domain=server.domain)
+    project = ours.get_project(demo.projects[PROJECT])
+    row = next(r for r in project.list_label_rows_v2() if r.data_title == "coins.png")
+    row.initialise_labels()
+    assert not row.data_link.startswith("http"), "the demo server should hand out a storage path here"
+    fetcher = MediaFetcher(project._session, resign=project._resign_media)
+    # when its image is fetched, then a link is signed once and the picture arrives.
+    assert fetcher.get_image(row.data_hash, row.data_hash, row.data_link).size == _size_on_disk(demo, "coins.png")
+    assert fetcher.resigned == 1
