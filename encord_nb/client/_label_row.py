@@ -75,6 +75,29 @@ def _metadata_from_labels(labels: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
+def read_payload(
+    get_signed_url: bool,
+    *,
+    multi_request: bool,
+    object_hashes: set[str] | None,
+    classification_hashes: set[str] | None,
+    include_reviews: bool,
+    include_archived: bool | None = None,
+) -> dict[str, Any]:
+    """The payload of a ``labelrow`` GET, as the SDK writes it (feature filters as sorted lists or null)."""
+    payload: dict[str, Any] = {
+        "get_signed_url": get_signed_url,
+        "multi_request": multi_request,
+        "include_object_feature_hashes": sorted(object_hashes) if object_hashes is not None else None,
+        "include_classification_feature_hashes": sorted(classification_hashes) if classification_hashes is not None else None,
+        "include_reviews": include_reviews,
+        "include_export_history": False,
+    }
+    if include_archived is not None:
+        payload["include_archived"] = include_archived
+    return payload
+
+
 class LabelRowV2:
     """One data unit of a project (an image, an image group or a video) and its labels.
 
@@ -341,17 +364,14 @@ class LabelRowV2:
             payload: dict[str, Any] = {"multi_request": True, "get_signed_url": include_signed_url, "branch_name": self.branch_name}
             kind, key = "create", self.data_hash
         else:
-            payload = {
-                "get_signed_url": include_signed_url,
-                "multi_request": True,
-                "include_object_feature_hashes": sorted(include_object_feature_hashes) if include_object_feature_hashes is not None else None,
-                "include_classification_feature_hashes": sorted(include_classification_feature_hashes)
-                if include_classification_feature_hashes is not None
-                else None,
-                "include_reviews": include_reviews,
-                "include_export_history": False,
-                "include_archived": include_archived,
-            }
+            payload = read_payload(
+                include_signed_url,
+                multi_request=True,
+                object_hashes=include_object_feature_hashes,
+                classification_hashes=include_classification_feature_hashes,
+                include_reviews=include_reviews,
+                include_archived=include_archived,
+            )
             kind, key = "initialise", self.label_hash
         item = BundleItem(kind, key, payload, on_result)
         runner = project._label_runner(kind)

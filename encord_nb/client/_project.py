@@ -12,7 +12,7 @@ from encord_nb.exceptions import NotFoundError, ResponseValidationError, UsageEr
 from encord_nb.models import ProjectModel, ProjectStatus, ProjectType, parse_datetime, parse_ontology
 
 from ._bundle import Bundle, BundleItem
-from ._label_row import LabelRowV2
+from ._label_row import LabelRowV2, read_payload
 from ._ontology import OntologyStructure
 from ._transport import Transport
 from ._workflow import Workflow
@@ -458,16 +458,13 @@ class Project:
             DeprecationWarning,
             stacklevel=2,
         )
-        payload = {
-            "get_signed_url": get_signed_url,
-            "multi_request": False,
-            "include_object_feature_hashes": sorted(include_object_feature_hashes) if include_object_feature_hashes is not None else None,
-            "include_classification_feature_hashes": sorted(include_classification_feature_hashes)
-            if include_classification_feature_hashes is not None
-            else None,
-            "include_reviews": include_reviews,
-            "include_export_history": False,
-        }
+        payload = read_payload(
+            get_signed_url,
+            multi_request=False,
+            object_hashes=include_object_feature_hashes,
+            classification_hashes=include_classification_feature_hashes,
+            include_reviews=include_reviews,
+        )
         row = self._transport.v1("labelrow", "GET", uid, payload, project_hash=self.project_hash)
         if isinstance(row, list):
             row = row[0] if row else None
