@@ -49,14 +49,15 @@ def upright(image: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(image)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class PixelShape:
     """An annotation's geometry in pixels of one image size.
 
-    Exactly one group is set, by kind:
+    Painters build one per annotation and image size (slotted: a frame holds hundreds). Exactly one
+    group is set, by kind:
 
-    * ``"area"``: ``polygons`` (polygons -> rings -> points); boxes and rotated boxes are one ring.
-      ``box`` is also set for axis-aligned boxes (clipped, end-exclusive).
+    * ``"area"``: ``box`` for axis-aligned boxes (clipped, end-exclusive; ``None`` when nothing is
+      inside the image), else ``polygons`` (polygons -> rings -> points; a rotated box is one ring).
     * ``"line"``: ``points`` in path order.
     * ``"point"``: ``points`` holds the one point.
     * ``"skeleton"``: ``points`` in template order, ``visible`` per point.
@@ -69,14 +70,22 @@ class PixelShape:
     points: list[PixelPoint] | None = None
     visible: list[bool] | None = None
     mask: np.ndarray | None = None
-    #: Results computed once per shape (extent, covered pixels).
-    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Results computed once per shape (extent, covered pixels), made on first use.
+    _memo: dict | None = field(default=None, init=False, repr=False)
+
+    def remembered(self, key: Any, compute: Any) -> Any:
+        """``compute()``, worked out once per shape and ``key``."""
+        if self._memo is None:
+            self._memo = {}
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def extent(self) -> PixelBox | None:
         """The smallest end-exclusive box holding the shape, or ``None`` when it is empty."""
-        if "extent" not in self._memo:
-            self._memo["extent"] = self._extent()
-        return self._memo["extent"]
+        if self.box is not None:
+            return self.box
+        return self.remembered("extent", self._extent)
 
     def _extent(self) -> PixelBox | None:
         if self.box is not None:
@@ -136,10 +145,7 @@ def pixel_shape(coordinates: Any, width: int, height: int) -> PixelShape:
     if isinstance(coordinates, RotatableBoundingBox):
         return PixelShape("area", polygons=[[to_pixels(coordinates, width, height)]])
     if isinstance(coordinates, BoundingBox):
-        box = clip_box(to_pixels(coordinates, width, height), width, height)
-        x0, y0, x1, y1 = box or (0, 0, 0, 0)
-        ring = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)] if box else []
-        return PixelShape("area", polygons=[[ring]] if box else [], box=box)
+        return PixelShape("area", box=clip_box(to_pixels(coordinates, width, height), width, height))
     if isinstance(coordinates, PolygonCoordinates):
         return PixelShape("area", polygons=to_pixels(coordinates, width, height))
     if isinstance(coordinates, PolylineCoordinates):
@@ -219,10 +225,7 @@ def area_mask(shape: PixelShape, width: int, height: int) -> tuple[PixelBox, np.
 
     Returns ``(box, mask)`` as :func:`even_odd_mask`, or ``None`` for an empty or non-area shape.
     """
-    key = ("area", width, height)
-    if key not in shape._memo:
-        shape._memo[key] = _area_mask(shape, width, height)
-    return shape._memo[key]
+    return shape.remembered(("area", width, height), lambda: _area_mask(shape, width, height))
 
 
 def _area_mask(shape: PixelShape, width: int, height: int) -> tuple[PixelBox, np.ndarray] | None:
