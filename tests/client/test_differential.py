@@ -306,3 +306,37 @@ def test_stage_tasks_actions_reviews_and_issues_like_the_sdk(ours, sdk, recorder
     assert mine == theirs
     assert isinstance(ours.get_project(demo.visual_qa).workflow.get_stage(name="Review"), ReviewStage)
     assert_same(got, want)
+
+
+def test_a_new_object_is_saved_in_the_sdk_wire_form(ours, sdk, recorder, sdk_server, demo):
+    # Given the same box (same hash, metadata and dates) added on each side, when each saves, then the
+    # saved frame object and its answers entry are identical, key for key.
+    when = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+    def add_and_save(client, box_type):
+        project = quiet(client.get_project, demo.visual_qa)
+        row = next(r for r in project.list_label_rows_v2() if r.data_title == "camera.png")
+        quiet(row.initialise_labels)
+        box_class = project.ontology_structure.get_child_by_title(BOX_TITLE)
+        instance = type(box_class.create_instance())(box_class, object_hash="fixed001")
+        instance.set_for_frames(
+            box_type(height=0.1, width=0.2, top_left_x=0.3, top_left_y=0.4), frames=0,
+            created_at=when, created_by="me@example.com", last_edited_at=when, last_edited_by="me@example.com",
+            confidence=0.8, manual_annotation=False,
+        )
+        row.add_object_instance(instance)
+        quiet(row.save)
+
+    recorder.take()
+    add_and_save(ours, BoundingBoxCoordinates)
+    (mine,) = [r for r in recorder.take() if r.query_method == "POST" and r.query_type == "labelrow"]
+    sdk_server.recorder.take()
+    add_and_save(sdk, SdkBox)
+    (theirs,) = [r for r in sdk_server.recorder.take() if r.query_method == "POST" and r.query_type == "labelrow"]
+
+    def saved(call):
+        (label,) = call.payload["labels"]
+        (unit,) = label["data_units"].values()
+        return unit["labels"]["objects"], label["object_answers"]
+
+    assert saved(mine) == saved(theirs)
