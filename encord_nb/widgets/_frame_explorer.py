@@ -379,6 +379,8 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         finally:
             self._syncing = False
         self.slider.layout.visibility = self.play.layout.visibility = "visible" if last > 0 else "hidden"
+        self.prev_row_button.disabled = index == 0
+        self.next_row_button.disabled = index == len(self.rows) - 1
         self._build_class_toggles(source)
         if self.review_panel is not None:
             self.review_panel.label_row = source.row

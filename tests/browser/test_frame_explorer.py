@@ -95,3 +95,31 @@ def test_hostile_title_renders_as_text(lab, demo_workspace, tmp_path):
     assert page.locator('img[src="x"]').count() == 0
     lab.screenshot(page, "hostile-title-as-text", show=title)
     assert dialogs == []
+
+
+def test_gallery_renders_and_a_clicked_crop_opens_in_the_explorer(lab, demo_workspace, tmp_path):
+    # Given a notebook with the spoon's crop in an object gallery wired to a frame explorer
+    workspace = workspace_with_hostile_row(demo_workspace, tmp_path)
+    name = lab.write_notebook("gallery.ipynb", [
+        explorer_setup_cell(workspace, demo_workspace),
+        "from encord_nb.widgets import ObjectGallery\n"
+        "explorer = FrameExplorer(project=project)\n"
+        "gallery = ObjectGallery(project, explorer=explorer, page_size=6)\n"
+        "gallery.class_name = 'Spoon'\n"
+        "gallery",
+        "explorer",
+    ])  # fmt: skip
+    page = lab.open_notebook(name)
+    lab.run_all(page)
+    crops = page.locator(".encord-nb-gallery-crop")
+    expect(crops).to_have_count(1)
+    lab.widget(page, "encord-nb-gallery")
+    assert crops.first.evaluate("img => img.complete && img.naturalWidth") > 0
+    lab.screenshot(page, "gallery", show=crops.first)
+    # When the crop is clicked, the explorer shows the coffee photo with the spoon selected
+    lab.click(crops.first)
+    card = lab.widget(page, "encord-nb-info-card")
+    expect(card).to_contain_text("Spoon")
+    expect(lab.widget(page, "encord-nb-frame-title")).to_contain_text("coffee.png")
+    lab.screenshot(page, "opened-in-explorer", show=card)
+    assert not lab.page_errors, lab.page_errors

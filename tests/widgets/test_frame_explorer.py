@@ -284,9 +284,9 @@ def test_row_keys_step_through_rows_and_neighbours_are_prefetched(rows_by_title,
     assert explorer.frames.cached(1), "the image group's next image was not prefetched"
     ipyevent(explorer.events, "keydown", key="ArrowUp")
     assert explorer.row_index == 1
-    # And clicking the row buttons works the same way
+    # And clicking the row buttons works the same way; they are disabled at the ends
     explorer.prev_row_button.click()
-    assert explorer.row_index == 0
+    assert explorer.row_index == 0 and explorer.prev_row_button.disabled and not explorer.next_row_button.disabled
 
 
 def test_failing_user_callback_is_shown_and_the_explorer_keeps_working(rows_by_title, ipyevent):
