@@ -14,10 +14,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
-from importlib.metadata import version
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest brings tomli there
+    import tomli as tomllib
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -53,18 +55,16 @@ def _project() -> dict:
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 
 
-def test_every_runtime_dependency_is_pinned_at_the_tested_version():
+def test_every_runtime_dependency_is_pinned_within_its_range():
     # Given the package's runtime dependencies and Binder's pins,
     pins = _pins()
     needed = {canonicalize_name(Requirement(d).name): Requirement(d) for d in _project()["dependencies"]}
-    # then each dependency is pinned, the pin satisfies pyproject's range,
+    # then each dependency is pinned (postBuild installs the package without dependencies),
     missing = sorted(set(needed) - set(pins))
-    assert not missing, f"binder/requirements.txt lacks {missing}: pin them at the versions the tests use"
+    assert not missing, f"binder/requirements.txt lacks {missing}: pin them (e.g. at the versions in .venv)"
+    # and each pin satisfies pyproject's range (the slow test below proves the pinned set works).
     for name, requirement in needed.items():
         assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]} is outside {requirement}"
-    # and every pin is the version this test suite runs with.
-    stale = {name: (pin, version(name)) for name, pin in pins.items() if version(name) != pin}
-    assert not stale, f"pins differ from the tested versions (pin, installed): {stale}"
 
 
 def test_binder_python_is_one_the_package_supports():
