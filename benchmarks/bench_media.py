@@ -23,8 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterator
 
 import av
 import numpy as np
@@ -58,20 +60,30 @@ def _wait_for(url: str, seconds: float = 20.0) -> None:
     raise SystemExit(f"the embedded server did not start at {url}")
 
 
+@contextmanager
+def server_process(workspace: Path) -> Iterator[str]:
+    """The embedded server over ``workspace`` in its own process (so it does not share our GIL); its URL."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "encord_nb.server", "--workspace", str(workspace), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        domain = f"http://127.0.0.1:{port}"
+        _wait_for(domain + "/")
+        yield domain
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def gallery(rounds: int) -> None:
     from encord import EncordUserClient  # the official SDK, a test dependency: it lists rows and signs links
 
     with tempfile.TemporaryDirectory() as folder:
         demo = build_demo(Path(folder) / "ws")
         synthetic = build_synthetic(demo.path, rows=TILES, objects_per_frame=9, seed=1)
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "encord_nb.server", "--workspace", str(demo.path), "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            domain = f"http://127.0.0.1:{port}"
-            _wait_for(domain + "/")
+        with server_process(demo.path) as domain:
             user = EncordUserClient.create_with_ssh_private_key(demo.key_path.read_text(), domain=domain)
             project = user.get_project(synthetic.project_hash)
             ontology = OntologyStructure.model_validate(project.ontology_structure.to_dict())
@@ -102,9 +114,6 @@ def gallery(rounds: int) -> None:
                         tile(fetcher, ref, blurb)
 
             times = _rounds({"one by one": one_by_one, "concurrent (prefetch pool)": concurrent}, rounds)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     print(f"Gallery page: {TILES} tiles ({TILE_SIDE} px, overlays, JPEG) from the embedded server, {rounds} rounds")
     _table(times, "one by one")
 
