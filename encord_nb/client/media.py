@@ -11,7 +11,8 @@
   their EXIF orientation is applied; overlays are then drawn at that display scale.
 * Video frames are decoded with PyAV: seek to the keyframe before frame ``k``, decode forward,
   keep the frames just before ``k`` (stepping back is free) and the decoder position (stepping
-  forward continues without seeking).
+  forward continues without seeking). A video not in the disk cache is read in blocks with HTTP
+  range requests: frame ``k`` of a long video costs the blocks around it, not the whole file.
 
 URLs with their signatures never appear in messages, reprs or logs: only the data and image hashes.
 The session's credentials (auth, cookies) are never sent with media requests.
