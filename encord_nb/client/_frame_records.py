@@ -122,11 +122,11 @@ def _by_index(vertices: dict[str, Any] | list[Any]) -> list[Any]:
     return [vertices[k] for k in sorted(vertices, key=int)]
 
 
-def coordinates_of(record: ObjectRecord, raw: Any, size: Any) -> Coordinates:
+def coordinates_of(record: ObjectRecord, annotation: Any) -> Coordinates:
     """The SDK-named coordinates of a record.
 
-    ``raw`` gives the object's wire dict (for shapes kept as they are) and ``size`` the frame's
-    ``(width, height)`` (to check bitmasks); both are callables, called only when needed.
+    ``annotation`` is asked for the object's wire dict (``_raw_dict()``, for shapes kept as they are)
+    and for the frame's ``(width, height)`` (``_frame_size()``, to check bitmasks) only when needed.
 
     Raises:
         LabelFormatError: the geometry key of the shape is missing, or a bitmask does not fit its frame.
@@ -155,7 +155,7 @@ def coordinates_of(record: ObjectRecord, raw: Any, size: Any) -> Coordinates:
             return SkeletonCoordinates(_by_index(record.skeleton))  # type: ignore[arg-type]
         if shape == "bitmask":
             m = record.bitmask
-            width, height = size()
+            width, height = annotation._frame_size()
             if width and height and (m.width, m.height) != (width, height):  # type: ignore[union-attr]
                 raise LabelFormatError(
                     f"bitmask is {m.width}x{m.height} but its image is {width}x{height}; re-export the mask at the image size",  # type: ignore[union-attr]
@@ -171,7 +171,7 @@ def coordinates_of(record: ObjectRecord, raw: Any, size: Any) -> Coordinates:
             object_hash=record.object_hash,
             field=shape,
         ) from None
-    wire = raw()
+    wire = annotation._raw_dict()
     geometry_free = {"name", "color", "shape", "value", "createdAt", "createdBy", "confidence", "objectHash", "featureHash",
                      "manualAnnotation", "lastEditedAt", "lastEditedBy", "isDeleted", "reviews", "objectNumber"}
     return OtherCoordinates(shape, {k: v for k, v in wire.items() if k not in geometry_free})

@@ -455,14 +455,15 @@ class LabelRowV2:
         if raw_frame:
             where = f"data_units.{key}.labels" + (f".{frame}" if self._is_frame_keyed() else "")
             records = read_frame(raw_frame, label_hash=self.label_hash, where=where)
-            ontology = self.ontology_structure
+            find = self.ontology_structure.find
+            objects = self._objects
             for record in records:
                 object_hash = record.object_hash
-                instance = self._objects.get(object_hash)
+                instance = objects.get(object_hash)
                 if instance is None:
                     if object_hash in self._removed_objects:
                         continue
-                    element = ontology.find(record.feature_hash)
+                    element = find(record.feature_hash)
                     if not isinstance(element, Object):
                         raise LabelFormatError(
                             "the object's feature hash is not an object of the project's ontology",
@@ -475,8 +476,8 @@ class LabelRowV2:
                     instance._complete = self._all_loaded
                     instance._answers = None
                     instance._raw_answer = object_answers.get(object_hash)
-                    self._objects[object_hash] = instance
-                instance._frames[frame] = Annotation(instance, frame, record=record)
+                    objects[object_hash] = instance
+                instance._frames[frame] = Annotation(instance, frame, record)
                 order.append(object_hash)
         self._frame_order[frame] = order
 

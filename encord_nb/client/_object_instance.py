@@ -26,6 +26,10 @@ DEFAULT_CONFIDENCE = 1.0
 DEFAULT_MANUAL_ANNOTATION = True
 
 
+#: Shared empty metadata of annotations read from a row (replaced by a dict on the first change).
+_NO_META: dict[str, Any] = {}
+
+
 def short_hash() -> str:
     """An 8-character random hash, the form the SDK gives new objects and classifications."""
     return base64.b64encode(secrets.token_bytes(6)).decode("ascii")
@@ -52,8 +56,8 @@ class Annotation:
         self,
         instance: ObjectInstance,
         frame: int,
-        *,
         record: ObjectRecord | None = None,
+        *,
         coordinates: Coordinates | None = None,
         meta: dict[str, Any] | None = None,
     ):
@@ -62,7 +66,7 @@ class Annotation:
         self._record = record
         self._raw: dict[str, Any] | None = None
         self._coordinates = coordinates
-        self._meta: dict[str, Any] = meta or {}
+        self._meta: dict[str, Any] = meta if meta is not None else _NO_META
         self.changed = record is None
 
     def __repr__(self) -> str:
@@ -71,9 +75,15 @@ class Annotation:
     # -- values ----------------------------------------------------------------------------
     @property
     def coordinates(self) -> Coordinates:
-        if self._coordinates is None:
-            self._coordinates = coordinates_of(self._record, self._raw_dict, self._frame_size)  # type: ignore[arg-type]
-        return self._coordinates
+        coordinates = self._coordinates
+        if coordinates is None:
+            record = self._record
+            # Boxes are decoded straight into their coordinates class: the common case costs one lookup.
+            coordinates = record.bounding_box if record.shape == "bounding_box" else None  # type: ignore[union-attr]
+            if coordinates is None:
+                coordinates = coordinates_of(record, self)  # type: ignore[arg-type]
+            self._coordinates = coordinates
+        return coordinates
 
     @coordinates.setter
     def coordinates(self, value: Coordinates) -> None:
@@ -112,6 +122,8 @@ class Annotation:
         return default
 
     def _set(self, name: str, value: Any) -> None:
+        if self._meta is _NO_META:
+            self._meta = {}
         self._meta[name] = value
         self._touch()
 
@@ -338,7 +350,7 @@ class ObjectInstance:
             else:
                 meta.setdefault("last_edited_at", now)
                 previous._coordinates = coordinates
-                previous._meta.update(meta)
+                previous._meta = {**previous._meta, **meta}
                 previous._touch()
             self._frame_changed(frame)
 

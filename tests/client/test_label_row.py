@@ -218,3 +218,28 @@ def test_misuse_is_refused_with_clear_errors(ours, demo):
     with pytest.raises(UsageError, match="priority"):
         row.set_priority(3)
     assert isinstance(project.ontology_structure.get_child_by_hash(point_class.feature_node_hash), Object)
+
+
+def test_changing_one_annotation_leaves_the_others_alone():
+    # Given two objects read from a row, when one gets new coordinates and metadata, then the other
+    # keeps its own values and only the changed one is written differently.
+    ontology = OntologyStructure.from_dict(json.loads((EXAMPLES / "ontology_structure.json").read_text()))
+    original = json.loads((EXAMPLES / "label_row_video.json").read_text())
+    row = LabelRowV2(ontology=ontology)
+    row.from_labels_dict(original)
+    boxes = [o for o in row.get_object_instances() if isinstance(o.get_annotations()[0].coordinates, BoundingBoxCoordinates)]
+    first = boxes[0]
+    frame = min(first.get_annotation_frames())
+    others = [(o, f, o.get_annotation(f).confidence) for o in row.get_object_instances() for f in o.get_annotation_frames() if o is not first]
+    first.set_for_frames(BoundingBoxCoordinates(0.1, 0.1, 0.2, 0.2), frames=frame, overwrite=True, confidence=0.123)
+    assert first.get_annotation(frame).confidence == 0.123
+    assert all(o.get_annotation(f).confidence == c for o, f, c in others)
+    assert row.has_unsaved_changes
+    written = row.to_encord_dict()
+    (unit,) = written["data_units"].values()
+    changed = next(obj for obj in unit["labels"][str(frame)]["objects"] if obj["objectHash"] == first.object_hash)
+    assert changed["boundingBox"] == {"h": 0.1, "w": 0.1, "x": 0.2, "y": 0.2} and changed["confidence"] == 0.123
+    (original_unit,) = original["data_units"].values()
+    for key, entry in original_unit["labels"].items():
+        if key != str(frame):
+            assert unit["labels"][key] == entry
