@@ -382,11 +382,13 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self.prev_row_button.disabled = index == 0
         self.next_row_button.disabled = index == len(self.rows) - 1
         self._build_class_toggles(source)
-        if self.review_panel is not None:
-            self.review_panel.label_row = source.row
         self.info_card.value = "<i>Click an object to inspect it.</i>"
         self._render_safely()
-        self._refresh_compare_options()  # after the picture: the first frame does not wait for the listing
+        # After the picture, so the first frame waits for neither the workflow nor the branch listing.
+        if self.review_panel is not None:
+            self.review_panel.label_row = source.row
+        self._refresh_compare_options()
+        self._update_title()
         self._on_row.fire(source.row)
         self._prefetch_rows(index)
 
