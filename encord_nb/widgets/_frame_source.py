@@ -3,6 +3,8 @@
 :class:`RowFrames` wraps a client ``LabelRowV2`` (initialising it on first use), reads its labels through
 the wire models (one JSON decode, frames typed on demand) and fetches frame pictures through the
 client's media layer (cached, re-signed, video frames decoded). Explorers and the gallery share it.
+Looking never writes: a row never labelled is shown from ``get_data`` links, not initialised (which
+would create a label row on the server).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import requests
-
 from PIL import Image
 
 from encord_nb.models import (
@@ -36,7 +37,7 @@ _pool_lock = threading.Lock()
 
 
 def prefetch_pool() -> ThreadPoolExecutor:
-    """The one shared background pool for prefetching (daemon threads, created on first use)."""
+    """The one shared background pool that opens rows ahead of time (created on first use)."""
     global _prefetch_pool
     with _pool_lock:
         if _prefetch_pool is None:
@@ -98,7 +99,12 @@ def media_for(row: Any) -> MediaFetcher:
         if project is not None and hasattr(project, "_resign_media") and hasattr(project, "_session"):
             fetcher = _project_media.get(project)
             if fetcher is None:
-                fetcher = _project_media[project] = MediaFetcher(project._session, resign=project._resign_media)
+                owner = weakref.ref(project)  # the fetcher must not keep its project (the cache's key) alive
+
+                def resign(data_hash: str, image_hash: str) -> str:
+                    return owner()._resign_media(data_hash, image_hash)
+
+                fetcher = _project_media[project] = MediaFetcher(project._session, resign=resign)
             return fetcher
         if _shared_media is None:
             _shared_media = MediaFetcher(requests.Session())

@@ -403,3 +403,26 @@ def test_looking_at_rows_never_creates_label_rows_on_the_server(private_demo):
     # And asking for a branch the row lacks is refused by name
     with pytest.raises(traitlets.TraitError, match="no label branch 'predictions' for astronaut.png"):
         explorer.compare_branch = "predictions"
+
+
+def test_an_expired_link_is_signed_again_without_the_user_noticing(demo_workspace, demo_key_text, tmp_path):
+    import shutil
+
+    from encord_nb.server import serve
+    from encord_nb.widgets._frame_source import media_for
+
+    from .conftest import connect
+
+    # Given a server whose signed media links live one second, and a row initialised with such links
+    workspace = tmp_path / "ws"
+    shutil.copytree(demo_workspace.path, workspace, ignore=shutil.ignore_patterns("*.lock"))
+    with serve(workspace, media_url_ttl_s=1) as server:
+        project = connect(server, demo_key_text).get_project(demo_workspace.projects["Demo: visual QA"])
+        row = next(r for r in project.list_label_rows_v2() if r.data_title == "rocket.jpg")
+        row.initialise_labels(include_signed_url=True)
+        time.sleep(1.5)
+        # When the explorer shows it after the link expired
+        explorer = FrameExplorer(row)
+        # Then the picture is there, nothing is reported, and the link was signed again once
+        assert explorer.displayed.size == (640, 427) and explorer.status.history == []
+        assert media_for(row).resigned == 1
