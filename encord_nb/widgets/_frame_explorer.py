@@ -272,7 +272,12 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         )
         classes = widgets.HBox([self.class_toggles, self.show_all_button, self.hide_all_button],
                                layout=widgets.Layout(flex_flow="row wrap"))
-        children = [self.title, navigation, view, controls, classes]
+        keys = "Keys over the image: ← → frames · ↑ ↓ rows · 1–9 classes · c crop to labels · 0 reset view"
+        if self.review_panel is not None:
+            keys += " · a approve · r reject · i issue mode"
+        self.help = widgets.HTML(f"<small>{escape(keys)} · wheel zooms · drag pans · click inspects</small>")
+        self.help.add_class(css("frame-help"))
+        children = [self.title, navigation, view, self.help, controls, classes]
         if self.review_panel is not None:
             children.append(self.review_panel)
         children.append(self.status)
