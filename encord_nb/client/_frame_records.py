@@ -42,6 +42,9 @@ class _Bitmask(msgspec.Struct, kw_only=True, rename="camel"):
 _Ring = Union[dict[str, PointCoordinate], list[PointCoordinate], None]
 
 
+_NO_RAW = msgspec.Raw(b"null")
+
+
 class ObjectRecord(msgspec.Struct, kw_only=True, rename="camel"):
     """One frame object as the client reads it (wire keys are camelCase)."""
 
@@ -58,7 +61,7 @@ class ObjectRecord(msgspec.Struct, kw_only=True, rename="camel"):
     is_deleted: Union[bool, None] = None
     bounding_box: Union[BoundingBoxCoordinates, None] = None
     rotatable_bounding_box: Union[RotatableBoundingBoxCoordinates, None] = None
-    polygon: _Ring = None
+    polygon: msgspec.Raw = _NO_RAW  # usually repeats ``polygons``: decoded only when that is missing
     polygons: Union[list[list[list[float]]], None] = None
     polyline: _Ring = None
     point: Union[dict[str, PointCoordinate], None] = None
@@ -71,6 +74,7 @@ class FrameRecord(msgspec.Struct):
 
 
 _frame_decoder = msgspec.json.Decoder(FrameRecord)
+_ring_decoder = msgspec.json.Decoder(_Ring)
 _KNOWN_SHAPES = {s.value for s in Shape}
 
 
@@ -81,10 +85,8 @@ def read_frame(value: Any, *, label_hash: str | None, where: str) -> list[Object
         LabelFormatError: naming the row, the object and the field that does not fit.
     """
     try:
-        if isinstance(value, (bytes, bytearray)):
-            frame = _frame_decoder.decode(value)
-        else:
-            frame = msgspec.convert(value, FrameRecord)
+        # An already decoded frame (a small image row) is encoded again: one decoding path for all.
+        frame = _frame_decoder.decode(value if isinstance(value, (bytes, bytearray)) else msgspec.json.encode(value))
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise _located_error(error, value, label_hash, where) from None
     for record in frame.objects:
@@ -148,7 +150,7 @@ def coordinates_of(record: ObjectRecord, annotation: Any) -> Coordinates:
                 return PolygonCoordinates(
                     polygons=[[[PointCoordinate(r[i], r[i + 1]) for i in range(0, len(r) - 1, 2)] for r in p] for p in record.polygons]
                 )
-            return PolygonCoordinates(_by_index(record.polygon))  # type: ignore[arg-type]
+            return PolygonCoordinates(_by_index(_ring_decoder.decode(record.polygon)))  # type: ignore[arg-type]
         if shape == "polyline":
             return PolylineCoordinates(_by_index(record.polyline))  # type: ignore[arg-type]
         if shape == "skeleton":
