@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -299,7 +300,8 @@ class EncordApp:
 
 
 def _json(data: Any, status: int) -> Response:
-    return Response(json.dumps(data), status=status, mimetype="application/json")
+    # msgspec writes the same JSON as json.dumps, several times faster (big listings and label rows).
+    return Response(msgspec.json.encode(data), status=status, mimetype="application/json")
 
 
 __all__ = ["Call", "EncordApp", "RateLimitSwitch"]
