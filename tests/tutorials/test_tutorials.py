@@ -75,6 +75,17 @@ def test_visual_qa_finds_exactly_the_planted_errors_with_the_toolkit(tutorial_ho
     assert _workspace_state(store_path) == before
 
 
+def test_workflow_actions_tutorial_changes_only_its_scratch_copy(tutorial_home, kernel_env, tmp_path):
+    # Given the shared demo workspace the other tutorials start from,
+    store_path = tutorial_home / "demo" / "workspace.sqlite"
+    before = _workspace_state(store_path)
+    # when the bulk-actions tutorial runs (it approves, rejects, completes, reopens and undoes),
+    result = run_notebook(_notebook("03"), tmp_path, "[raised.counts(), rejected.counts()]", env=kernel_env)
+    # then its changes were made (on its scratch copy) and the shared workspace is as it was.
+    assert result["probe"] == [{"done": 4}, {"done": 1}]
+    assert _workspace_state(store_path) == before
+
+
 def test_own_account_tutorial_uses_a_key_it_registers_on_loopback(kernel_env, tmp_path):
     # Given an environment that names a key file that does not exist and a proxy that refuses
     # everything (so any request leaving the machine would fail),
