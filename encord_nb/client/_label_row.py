@@ -38,7 +38,7 @@ from ._bundle import Bundle, BundleItem, run_now
 from ._classification_instance import ClassificationInstance
 from ._frame_records import read_frame
 from ._frame_view import FrameView, FrameViewMetadata
-from ._lazy_json import decode_frames, decode_value, label_row_from_json
+from ._lazy_json import FRAME_KEYED_TYPES, decode_frames, decode_value, label_row_from_json
 from ._object_instance import Annotation, ObjectInstance
 from ._ontology import Classification, Object, OntologyStructure
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from ._project import Project
 
 #: Row types whose labels are keyed by frame number.
-_FRAME_KEYED = {DataType.VIDEO, DataType.DICOM, DataType.NIFTI, DataType.PDF, DataType.SCENE}
+_FRAME_KEYED = {DataType(kind) for kind in FRAME_KEYED_TYPES}
 
 RawLabels = Union[dict, bytes, str]
 
@@ -398,8 +398,9 @@ class LabelRowV2:
         self._reset_labels()
         self._raw = labels
         self._lazy = lazy
-        self._keyed = self.data_type in _FRAME_KEYED
-        self._single_unit = self._keyed or self.data_type == DataType.IMAGE
+        kind = str(labels.get("data_type") or self._m("data_type") or "").lower()  # no need to validate metadata here
+        self._keyed = kind in FRAME_KEYED_TYPES
+        self._single_unit = self._keyed or kind == DataType.IMAGE.value
         # The label row carries the newest identity (a create gives the row its label hash).
         for key in ("label_hash", "created_at", "last_edited_at", "branch_name"):
             if labels.get(key) is not None and self._meta_raw.get(key) != labels[key]:

@@ -21,6 +21,15 @@ _UNITS = dict[str, dict[str, msgspec.Raw]]
 _decode = msgspec.json.decode
 
 
+class _Peek(msgspec.Struct):
+    """Only the row's type, read without decoding anything else."""
+
+    data_type: Any = None
+
+
+_peek_decoder = msgspec.json.Decoder(_Peek)
+
+
 def _split_frames(raw: msgspec.Raw) -> Any:
     try:
         frames = _decode(raw, type=_FIELDS)
@@ -36,12 +45,16 @@ def label_row_from_json(data: bytes | msgspec.Raw) -> dict[str, Any]:
         LabelFormatError: the data is not JSON, or not a JSON object.
     """
     try:
-        top = _decode(data, type=_FIELDS)
-        data_type = _decode(top["data_type"]) if "data_type" in top else None
-        keyed = isinstance(data_type, str) and data_type.lower() in FRAME_KEYED_TYPES
-        row: dict[str, Any] = {}
-        for key, raw in top.items():
-            if key == "data_units" and keyed:
+        peek = _peek_decoder.decode(data)
+        keyed = isinstance(peek.data_type, str) and peek.data_type.lower() in FRAME_KEYED_TYPES
+        if not keyed:  # small rows (images, groups): one decoding pass is cheapest
+            row = _decode(data)
+            if not isinstance(row, dict):
+                raise msgspec.ValidationError("a label row is a JSON object")
+            return row
+        row = {}
+        for key, raw in _decode(data, type=_FIELDS).items():
+            if key == "data_units":
                 try:
                     units = _decode(raw, type=_UNITS)
                 except msgspec.ValidationError:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 import requests
+import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
@@ -129,6 +130,13 @@ def _public_url(url: str) -> str:
     """A URL without its query string (signed URLs carry secrets there)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _read_whole_body(response: requests.Response) -> None:
+    """Read the body in one go (requests would read it in 10 kB slices) and give the connection back."""
+    response._content = response.raw.read(decode_content=True)  # what ``response.content`` returns
+    response._content_consumed = True
+    response.raw.release_conn()
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -298,7 +306,7 @@ class Transport:
             prepared = self.session.prepare_request(request)
             self.request_count += 1
             try:
-                response = self.session.send(prepared, timeout=(settings.connect_timeout, settings.read_timeout))
+                response = self.session.send(prepared, timeout=(settings.connect_timeout, settings.read_timeout), stream=True)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 # A refused connection never reached the server; anything else may have, so only
                 # calls that are safe to repeat retry it.
@@ -318,6 +326,12 @@ class Transport:
                 response.close()
                 self._wait(attempt, wait, method, url, f"HTTP {response.status_code}")
                 continue
+            try:
+                _read_whole_body(response)
+            except (requests.ConnectionError, requests.Timeout, urllib3.exceptions.HTTPError) as exc:
+                raise EncordConnectionError(
+                    f"The answer from {_public_url(url)} broke off ({type(exc).__name__}); try again. (trace id {trace_id})"
+                ) from None
             return response, trace_id
 
     def _wait(self, attempt: int, retry_after: float | None, method: str, url: str, why: str) -> None:
