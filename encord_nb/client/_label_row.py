@@ -442,20 +442,25 @@ class LabelRowV2:
                 numbers.add(unit.frame_index)
         return sorted(numbers)
 
-    def _load_frame(self, frame: int) -> None:
-        if frame in self._frame_order:
-            return
+    def _frame_source(self, frame: int) -> tuple[str | None, Any]:
+        """The data unit key of a frame and its labels as held (encoded bytes or decoded JSON)."""
         lazy = self._check_initialised()
         key = self._unit_key_for_frame(frame)
         unit = lazy.data_units.get(key) if key is not None else None
-        raw_frame = None
-        if unit is not None:
-            raw_frame = unit.labels.get(str(frame)) if self._is_frame_keyed() else (unit.labels if unit.labels else None)
-        object_answers = (self._raw or {}).get("object_answers") or {}
+        if unit is None:
+            return key, None
+        return key, (unit.labels.get(str(frame)) if self._keyed else (unit.labels or None))
+
+    def _load_frame(self, frame: int) -> None:
+        if frame not in self._frame_order:
+            self._build_frame(frame, *self._frame_source(frame))
+
+    def _build_frame(self, frame: int, key: str | None, value: Any) -> None:
+        """Make (or extend) the object instances of one frame from its labels."""
         order: list[str] = []
-        if raw_frame:
-            where = f"data_units.{key}.labels" + (f".{frame}" if self._is_frame_keyed() else "")
-            records = read_frame(raw_frame, label_hash=self.label_hash, where=where)
+        if value:
+            where = f"data_units.{key}.labels" + (f".{frame}" if self._keyed else "")
+            records = read_frame(value, label_hash=self.label_hash, where=where)
             find = self.ontology_structure.find
             objects = self._objects
             for record in records:
@@ -476,7 +481,7 @@ class LabelRowV2:
                     instance._label_row = self
                     instance._complete = self._all_loaded
                     instance._answers = None
-                    instance._raw_answer = object_answers.get(object_hash)
+                    instance._raw_answer = ((self._raw or {}).get("object_answers") or {}).get(object_hash)
                     objects[object_hash] = instance
                 instance._frames[frame] = Annotation(instance, frame, record)
                 order.append(object_hash)
@@ -486,13 +491,7 @@ class LabelRowV2:
         """One frame's labels as decoded JSON (cached; frames kept encoded are decoded here)."""
         cached = self._decoded_frames.get(frame)
         if cached is None:
-            lazy = self._check_initialised()
-            key = self._unit_key_for_frame(frame)
-            unit = lazy.data_units.get(key) if key is not None else None
-            value = None
-            if unit is not None:
-                value = unit.labels.get(str(frame)) if self._is_frame_keyed() else unit.labels
-            cached = self._decoded_frames[frame] = decode_value(value) or {}
+            cached = self._decoded_frames[frame] = decode_value(self._frame_source(frame)[1]) or {}
         return cached
 
     def _raw_object(self, frame: int, object_hash: str) -> dict[str, Any] | None:
@@ -520,8 +519,15 @@ class LabelRowV2:
     def _load_all_frames(self) -> None:
         if self._all_loaded:
             return
-        for frame in self._frame_numbers():
-            self._load_frame(frame)
+        lazy = self._check_initialised()
+        if self._keyed:  # walk each unit's frames once instead of looking every frame up
+            for key, unit in lazy.data_units.items():
+                for frame, value in sorted((int(name), v) for name, v in unit.labels.items() if name.isdigit()):
+                    if frame not in self._frame_order:
+                        self._build_frame(frame, key, value)
+        else:
+            for frame in self._frame_numbers():
+                self._load_frame(frame)
         self._all_loaded = True
         for instance in self._objects.values():
             instance._complete = True
