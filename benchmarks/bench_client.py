@@ -108,21 +108,19 @@ def bench_listing(ours: EncordUserClient, sdk, server, project_hash: str, repeat
     project = ours.get_project(project_hash)
     sdk_project = quiet(sdk.get_project, project_hash)
 
-    def ours_run():
-        rows = project.list_label_rows_v2()
+    def list_and_initialise(any_project):
+        rows = any_project.list_label_rows_v2()
         assert len(rows) == LIST_ROWS
-        with project.create_bundle() as bundle:
+        with any_project.create_bundle() as bundle:
             for row in rows[:INIT_ROWS]:
                 row.initialise_labels(bundle=bundle)
         assert all(r.is_labelling_initialised for r in rows[:INIT_ROWS])
 
+    def ours_run():
+        list_and_initialise(project)
+
     def sdk_run():
-        rows = sdk_project.list_label_rows_v2()
-        assert len(rows) == LIST_ROWS
-        with sdk_project.create_bundle() as bundle:
-            for row in rows[:INIT_ROWS]:
-                row.initialise_labels(bundle=bundle)
-        assert all(r.is_labelling_initialised for r in rows[:INIT_ROWS])
+        list_and_initialise(sdk_project)
 
     def counted(run):
         server.app.reset_request_counts()

@@ -81,6 +81,22 @@ class _Element:
         return f"{type(self).__name__}({self.title!r}, feature_node_hash={self.feature_node_hash!r})"
 
 
+class _Named(_Element):
+    """An element titled by its ``name`` that may be required (attributes and objects)."""
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def title(self) -> str:
+        return self.model.name
+
+    @property
+    def required(self) -> bool:
+        return self.model.required
+
+
 class Option(_Element):
     """A radio or checklist option; a radio option may nest further attributes."""
 
@@ -114,25 +130,13 @@ NestableOption = Option
 FlatOption = Option
 
 
-class Attribute(_Element):
+class Attribute(_Named):
     """A question about an object or classification. Subclasses tell the answer kind."""
 
     def __init__(self, model: OntologyAttribute, parent: _Element | None):
         self.model = model
         self.parent = parent
         self.options: list[Option] = [Option(o, self) for o in model.options]
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
-    @property
-    def title(self) -> str:
-        return self.model.name
-
-    @property
-    def required(self) -> bool:
-        return self.model.required
 
     @property
     def dynamic(self) -> bool:
@@ -178,7 +182,7 @@ def _snake(name: str) -> str:
     return "_".join(name.lower().split())
 
 
-class Object(_Element):
+class Object(_Named):
     """A kind of object annotators draw (a name, a colour, a shape and attributes).
 
     Example:
@@ -193,24 +197,12 @@ class Object(_Element):
         self.attributes: list[Attribute] = [_attribute(a, self) for a in model.attributes]
 
     @property
-    def name(self) -> str:
-        return self.model.name
-
-    @property
-    def title(self) -> str:
-        return self.model.name
-
-    @property
     def color(self) -> str | None:
         return self.model.color
 
     @property
     def shape(self) -> Shape:
         return self.model.shape
-
-    @property
-    def required(self) -> bool:
-        return self.model.required
 
     @property
     def archived(self) -> bool:
