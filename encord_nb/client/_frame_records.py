@@ -144,11 +144,15 @@ def coordinates_of(record: ObjectRecord, annotation: Any) -> Coordinates:
                 raise TypeError
             return record.rotatable_bounding_box
         if shape == "point":
-            return _by_index(record.point)[0]  # type: ignore[arg-type]
+            point = record.point
+            if len(point) == 1:  # type: ignore[arg-type]
+                return next(iter(point.values()))  # type: ignore[union-attr]
+            return _by_index(point)[0]  # type: ignore[arg-type]
         if shape == "polygon":
             if record.polygons:
+                # Rings are flat [x0, y0, x1, y1, ...]: pair the even and odd entries.
                 return PolygonCoordinates(
-                    polygons=[[[PointCoordinate(r[i], r[i + 1]) for i in range(0, len(r) - 1, 2)] for r in p] for p in record.polygons]
+                    polygons=[[list(map(PointCoordinate, r[0::2], r[1::2])) for r in p] for p in record.polygons]
                 )
             return PolygonCoordinates(_by_index(_ring_decoder.decode(record.polygon)))  # type: ignore[arg-type]
         if shape == "polyline":
