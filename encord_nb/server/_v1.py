@@ -112,11 +112,12 @@ def _serve(call: Call, row: LabelRow, payload: Mapping[str, Any]) -> dict[str, A
     )
 
 
-def get_label_rows(call: Call) -> list[dict[str, Any]]:
+def get_label_rows(call: Call) -> list[dict[str, Any]] | dict[str, Any]:
     payload = _payload(call)
     label_hashes = _uids(call)
-    rows = [call.store.get_label_row(h, project_hash=call.project_hash) for h in label_hashes]
-    return [_serve(call, row, payload) for row in rows]
+    rows = [_serve(call, call.store.get_label_row(h, project_hash=call.project_hash), payload) for h in label_hashes]
+    # The deprecated single-row getter sends one hash and parses one object; the bulk form a list.
+    return rows if isinstance(call.uid, list) else rows[0]
 
 
 def create_label_rows(call: Call) -> list[dict[str, Any]]:
