@@ -34,7 +34,8 @@ chromium:
 demo: lab-deps
 	$(PY) -m encord_nb.demo build
 	@echo "Starting JupyterLab on notebooks/ - open the http://127.0.0.1:$(PORT)/lab?token=... URL printed below."
-	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)  # containers and Binder-like hosts often run as root
 
 test: test-deps chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
