@@ -2,8 +2,9 @@
 
 Drawing a string with FreeType costs tens of microseconds; a frame with a hundred labels would
 spend more time on text than on encoding the picture. Glyphs are rendered once into small alpha
-arrays, words are composed from them once per colour (no kerning, which labels do not need), and
-labels are assembled from words once and then pasted whole.
+arrays, words are composed from them once (no kerning, which labels do not need), a label's mask
+is laid out from words and coloured through a per-colour blend table, and each label is then kept
+and pasted whole.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ def _glyph(size: int, char: str) -> np.ndarray:
 
 
 _cache_lock = threading.Lock()
-_words: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
+_word_masks: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
 _labels: OrderedDict[tuple[str, int, Colour], Image.Image] = OrderedDict()
+_blend_tables: dict[Colour, np.ndarray] = {}
 
 
 def _remember(cache: OrderedDict, key: tuple, value: Any) -> Any:
@@ -76,23 +78,35 @@ def _recall(cache: OrderedDict, key: tuple) -> Any | None:
         return found
 
 
-def _word(word: str, size: int, colour: Colour) -> Image.Image:
-    key = (word, size, colour)
-    found = _recall(_words, key)
+def _blend_table(colour: Colour) -> np.ndarray:
+    """Row ``a`` holds the pixel Pillow makes when it pastes the text colour at alpha ``a`` over ``colour``.
+
+    Blending works pixel by pixel, so looking a whole glyph mask up in this table gives exactly
+    the picture that pasting through the mask would (one lookup instead of an image per word).
+    """
+    table = _blend_tables.get(colour)
+    if table is None:
+        ramp = Image.new("RGB", (256, 1), colour)
+        ramp.paste(text_colour_on(colour), (0, 0), Image.fromarray(np.arange(256, dtype=np.uint8)[None, :]))
+        table = _blend_tables[colour] = np.asarray(ramp)[0]
+    return table
+
+
+def _word_mask(word: str, size: int) -> np.ndarray:
+    key = (word, size)
+    found = _recall(_word_masks, key)
     if found is None:
-        mask = np.concatenate([_glyph(size, ch) for ch in word], axis=1)
-        found = Image.new("RGB", (mask.shape[1], mask.shape[0]), colour)
-        found.paste(text_colour_on(colour), (0, 0), Image.fromarray(mask))
-        _remember(_words, key, found)
+        found = _remember(_word_masks, key, np.concatenate([_glyph(size, char) for char in word], axis=1))
     return found
 
 
 def label_image(text: str, size: int, colour: Colour) -> Image.Image:
     """``text`` on a ``colour`` background, padded, as an RGB picture ready to paste.
 
-    Words are rendered once per size and colour and labels are assembled from them; both are
-    remembered (least recently used first out). Class names, confidences and attribute values
-    repeat from object to object and frame to frame, so most labels of a new frame are known.
+    A label's alpha mask is laid out from word masks (glyphs side by side, kept for any colour)
+    and coloured through a blend table; labels are remembered too (least recently used first out).
+    Class names, confidences and attribute values repeat from object to object and frame to frame,
+    so most labels of a new frame are known.
     """
     key = (text, size, colour)
     found = _recall(_labels, key)
@@ -103,21 +117,25 @@ def label_image(text: str, size: int, colour: Colour) -> Image.Image:
     words, x = [], pad_x
     for word in text.split(" "):
         if word:
-            picture = _word(word, size, colour)
-            words.append((x, picture))
-            x += picture.width
+            mask = _word_mask(word, size)
+            words.append((x, mask))
+            x += mask.shape[1]
         x += space
-    label = Image.new("RGB", (max(x - space, pad_x) + pad_x, _line_height(size) + 2 * pad_y), colour)
-    for dx, picture in words:
-        label.paste(picture, (dx, pad_y))
-    return _remember(_labels, key, label)
+    line = _line_height(size)
+    width, height = max(x - space, pad_x) + pad_x, line + 2 * pad_y
+    mask = np.zeros((height, width), dtype=np.uint8)
+    for dx, word_mask in words:
+        mask[pad_y : pad_y + line, dx : dx + word_mask.shape[1]] = word_mask
+    pixels = np.take(_blend_table(colour), mask, axis=0)
+    return _remember(_labels, key, Image.frombuffer("RGB", (width, height), pixels, "raw", "RGB", 0, 1))
 
 
 def clear_label_cache() -> None:
     """Forget rendered words and labels (benchmarks use it to measure a draw with nothing cached)."""
     with _cache_lock:
-        _words.clear()
+        _word_masks.clear()
         _labels.clear()
+        _blend_tables.clear()
 
 
 class LabelPlacer:
