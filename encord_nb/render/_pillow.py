@@ -131,7 +131,10 @@ class PillowPainter:
         if shape.kind == "area":
             if shape.box is not None:
                 x0, y0, x1, y1 = shape.box
-                canvas.rectangle((x0, y0, x1 - 1, y1 - 1), outline=colour, width=lw)
+                if lw:
+                    # ImageDraw.rectangle's own calls for an RGB outline, without its per-call checks.
+                    core = canvas.draw
+                    core.draw_rectangle((x0, y0, x1 - 1, y1 - 1), core.draw_ink(colour), 0, lw)
             else:
                 for polygon in shape.polygons or []:
                     for ring in polygon:
@@ -159,9 +162,12 @@ class PillowPainter:
     @staticmethod
     def _paint_labels(out: Image.Image, labels: list[_Label], font_size: int) -> None:
         placer = LabelPlacer(*out.size)
+        target = out.im  # Image.paste's own call for same-mode pictures, without its per-call checks
         for label in labels:
             picture = label_image(label.text, font_size, label.colour)
-            out.paste(picture, placer.place(label.extent, picture.width, picture.height))
+            w, h = picture.size
+            x, y = placer.place(label.extent, w, h)
+            target.paste(picture.im, (x, y, x + w, y + h))
 
 
 def encode_image(image: Image.Image, format: str = "JPEG", quality: int = DEFAULT_JPEG_QUALITY) -> bytes:

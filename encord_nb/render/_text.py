@@ -155,38 +155,46 @@ class LabelPlacer:
         self.width, self.height, self.cell = width, height, cell
         self._buckets: dict[tuple[int, int], list[PixelBox]] = {}
 
-    def _cells(self, box: PixelBox) -> list[tuple[int, int]]:
-        c = self.cell
-        xs = range(box[0] // c, (box[2] - 1) // c + 1)
-        return [(cx, cy) for cy in range(box[1] // c, (box[3] - 1) // c + 1) for cx in xs]
-
-    def _free(self, box: PixelBox) -> bool:
-        x0, y0, x1, y1 = box
-        buckets = self._buckets
-        for key in self._cells(box):
-            for ox0, oy0, ox1, oy1 in buckets.get(key, ()):
-                if ox0 < x1 and ox1 > x0 and oy0 < y1 and oy1 > y0:
-                    return False
-        return True
-
-    def _inside(self, x: int, y: int, w: int, h: int) -> PixelBox:
-        x = min(max(x, 0), max(self.width - w, 0))
-        y = min(max(y, 0), max(self.height - h, 0))
-        return x, y, x + w, y + h
-
-    def _slots(self, extent: PixelBox, w: int, h: int):
-        x0, y0, _, y1 = extent
-        inside = self._inside(x0, y0, w, h)
-        yield inside
-        yield self._inside(x0, y1, w, h)
+    def _tops(self, extent: PixelBox, h: int):
+        """Top edges to try, in order (before they are moved inside the image)."""
+        _, y0, _, y1 = extent
+        yield y0 - h
+        yield y0
+        yield y1
+        inside = min(max(y0, 0), max(self.height - h, 0))
         for k in range(1, MAX_LABEL_SLIDES + 1):
-            yield self._inside(x0, inside[1] + h * k, w, h)
-            yield self._inside(x0, y0 - h * (k + 1), w, h)
+            yield inside + h * k
+            yield y0 - h * (k + 1)
+
+    def _free(self, x0: int, y0: int, x1: int, y1: int, columns: range) -> bool:
+        c, buckets = self.cell, self._buckets
+        for cy in range(y0 // c, (y1 - 1) // c + 1):
+            for cx in columns:
+                for ox0, oy0, ox1, oy1 in buckets.get((cx, cy), ()):
+                    if ox0 < x1 and ox1 > x0 and oy0 < y1 and oy1 > y0:
+                        return False
+        return True
 
     def place(self, extent: PixelBox, w: int, h: int) -> tuple[int, int]:
         """Reserve a ``w`` x ``h`` label slot for an object with this extent; its top-left corner."""
-        first = self._inside(extent[0], extent[1] - h, w, h)
-        slot = first if self._free(first) else next((s for s in self._slots(extent, w, h) if self._free(s)), first)
-        for key in self._cells(slot):
-            self._buckets.setdefault(key, []).append(slot)
-        return slot[0], slot[1]
+        c, buckets = self.cell, self._buckets
+        # Every slot shares one column span; only the top edge changes from slot to slot.
+        x0 = min(max(extent[0], 0), max(self.width - w, 0))
+        x1 = x0 + w
+        columns = range(x0 // c, (x1 - 1) // c + 1)
+        lowest = max(self.height - h, 0)
+        first, tried = min(max(extent[1] - h, 0), lowest), set()
+        top = first
+        for raw in self._tops(extent, h):
+            y0 = min(max(raw, 0), lowest)
+            if y0 in tried:
+                continue
+            tried.add(y0)
+            if self._free(x0, y0, x1, y0 + h, columns):
+                top = y0
+                break
+        slot = (x0, top, x1, top + h)
+        for cy in range(top // c, (top + h - 1) // c + 1):
+            for cx in columns:
+                buckets.setdefault((cx, cy), []).append(slot)
+        return x0, top
