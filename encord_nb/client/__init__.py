@@ -15,7 +15,7 @@ Example:
     >>> row.get_frame_view(0).get_object_instances()                         # doctest: +SKIP
 """
 
-from ._answers import Range
+from ._answers import AnswerForFrames, Range
 from ._bundle import Bundle, BundleReport, ItemOutcome
 from ._classification_instance import ClassificationAnnotation, ClassificationInstance
 from ._constants import (
@@ -133,6 +133,7 @@ __all__ = [
     "Project",
     "ProjectDataset",
     "RadioAttribute",
+    "AnswerForFrames",
     "Range",
     "RequestsSettings",
     "ReviewStage",

@@ -691,6 +691,7 @@ class LabelRowV2:
         del self._objects[object_instance.object_hash]
         self._removed_objects.add(object_instance.object_hash)
         self._dirty_answers.discard(object_instance.object_hash)
+        object_instance._keep_dynamic_answers()
         object_instance._label_row = None
 
     def _object_added_to_frame(self, instance: ObjectInstance, frame: int) -> None:
@@ -817,9 +818,17 @@ class LabelRowV2:
             if object_hash not in answers and object_hash in self._objects:
                 answers[object_hash] = self._objects[object_hash].answers_to_wire()
         out["object_answers"] = answers
-        out["object_actions"] = {
+        actions = {
             h: a for h, a in (raw.get("object_actions") or {}).items() if not (h in self._removed_objects and h not in self._objects)
         }
+        for object_hash in self._dirty_answers:
+            instance = self._objects.get(object_hash)
+            changed = instance.actions_to_wire() if instance is not None else None
+            if changed == []:
+                actions.pop(object_hash, None)  # like the SDK: no entry for an object without dynamic answers
+            elif changed is not None:
+                actions[object_hash] = {**actions.get(object_hash, {}), "actions": changed, "objectHash": object_hash}
+        out["object_actions"] = actions
         if self._classifications_dirty:
             classifications: dict[str, Any] = {}
             for classification_hash, entry in (raw.get("classification_answers") or {}).items():

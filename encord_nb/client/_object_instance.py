@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from encord_nb.exceptions import UsageError
 from encord_nb.models import FrameObject, format_datetime, parse_datetime
 
-from ._answers import AnswerStore, Frames, frame_set, resolve_attribute
+from ._answers import AnswerStore, DynamicAnswers, Frames, frame_set, resolve_attribute
 from ._coordinates import GEOMETRY_KEYS, Coordinates, check_coordinates
 from ._frame_records import ObjectRecord, coordinates_of
 from ._ontology import Attribute, Object, _snake
@@ -250,6 +250,8 @@ class ObjectInstance:
         self._complete = True
         self._answers: AnswerStore | None = AnswerStore()
         self._raw_answer: dict[str, Any] | None = None
+        #: Per-frame answers, read from the row's ``object_actions`` when first needed.
+        self._dynamic: DynamicAnswers | None = None
         self._object_number: int | None = None
 
     def __repr__(self) -> str:
@@ -387,41 +389,90 @@ class ObjectInstance:
             self._answers = AnswerStore((self._raw_answer or {}).get("classifications") or [])
         return self._answers
 
-    def set_answer(self, answer: Any, attribute: Attribute | None = None, frames: Frames | None = None, overwrite: bool = False) -> None:
-        """Answer a static attribute: an option (radio), a list of options (checklist), text or a number.
+    def _dynamic_answers(self) -> DynamicAnswers:
+        if self._dynamic is None:
+            actions = self._label_row._raw_actions(self.object_hash) if self._label_row is not None else []
+            self._dynamic = DynamicAnswers(self._ontology_object.attributes, actions)
+        return self._dynamic
 
-        Dynamic (per-frame) attributes are read-only in this toolkit.
+    def set_answer(
+        self,
+        answer: Any,
+        attribute: Attribute | None = None,
+        frames: Frames | None = None,
+        overwrite: bool = False,
+        manual_annotation: bool = DEFAULT_MANUAL_ANNOTATION,
+    ) -> None:
+        """Answer an attribute: an option (radio), a list of options (checklist), text or a number.
+
+        A dynamic attribute is answered per frame: on ``frames`` (an int, a :class:`Range` or a list of
+        them), or on every frame the object is on when ``frames`` is None; what those frames held is
+        replaced, so ``overwrite`` does not apply. As in the SDK, dynamic answers are always written as
+        manual ones. ``frames`` on a static attribute is a :class:`UsageError`.
+
+        Example:
+            >>> from encord_nb.models import OntologyObject
+            >>> from encord_nb.client import BoundingBoxCoordinates, Object, Range
+            >>> moving = {"id": "1.1", "name": "Moving", "type": "radio", "featureNodeHash": "A1", "dynamic": True,
+            ...           "options": [{"id": "1.1.1", "label": "Yes", "value": "yes", "featureNodeHash": "O1"}]}
+            >>> car = Object(OntologyObject(name="Car", shape="bounding_box", feature_node_hash="F1", attributes=[moving]))
+            >>> instance = car.create_instance()
+            >>> instance.set_answer(car.attributes[0].options[0], frames=Range(2, 4))
+            >>> [(a.answer.label, a.ranges) for a in instance.get_answer(car.attributes[0], filter_frame=3)]
+            [('Yes', [Range(start=2, end=4)])]
         """
         attribute = resolve_attribute(self._ontology_object, answer, attribute)
-        if attribute.dynamic or frames is not None:
-            raise UsageError(f"{attribute!r} is dynamic; changing per-frame answers is not supported here.")
-        self._store().set(attribute, answer, overwrite)
+        if attribute.dynamic:
+            if frames is None:
+                numbers = sorted(self.get_annotation_frames())
+            else:
+                numbers = frame_set(frames)
+                if self._label_row is not None:
+                    self._label_row._check_frames(numbers)
+            self._dynamic_answers().set(attribute, answer, numbers)
+        elif frames is not None:
+            raise UsageError(f"{attribute!r} is static; only dynamic attributes take `frames`.")
+        else:
+            self._store().set(attribute, answer, overwrite, manual_annotation)
         if self._label_row is not None:
             self._label_row._mark_answers_dirty(self)
 
-    def get_answer(self, attribute: Attribute, filter_frame: int | None = None) -> Any:
-        """The answer to ``attribute`` (None or [] when unanswered); dynamic ones need ``filter_frame``."""
+    def get_answer(
+        self, attribute: Attribute, filter_answer: Any = None, filter_frame: Frames | None = None, is_dynamic: bool | None = None
+    ) -> Any:
+        """The answer to ``attribute`` (None or [] when unanswered).
+
+        For a dynamic attribute: a list of :class:`AnswerForFrames` (each answer with its frame ranges),
+        only the answers equal to ``filter_answer`` and/or present on ``filter_frame`` when given.
+        ``is_dynamic``, when given, must say what the attribute is.
+        """
+        if is_dynamic is not None and is_dynamic is not attribute.dynamic:
+            raise UsageError(f"{attribute!r} is {'dynamic' if attribute.dynamic else 'static'}, but is_dynamic={is_dynamic}.")
         if attribute.dynamic:
-            return self._dynamic_answer(attribute, filter_frame)
+            frames = None if filter_frame is None else frame_set(filter_frame)
+            return self._dynamic_answers().get(attribute, filter_answer, frames)
         return self._store().get(attribute)
 
-    def delete_answer(self, attribute: Attribute) -> None:
-        """Remove the answer to a static attribute."""
-        self._store().delete(attribute)
+    def delete_answer(self, attribute: Attribute, filter_answer: Any = None, filter_frame: Frames | None = None) -> None:
+        """Remove the answer to ``attribute``; for a dynamic one only on ``filter_frame`` and/or equal to ``filter_answer`` when given."""
+        if attribute.dynamic:
+            frames = None if filter_frame is None else frame_set(filter_frame)
+            self._dynamic_answers().delete(attribute, filter_answer, frames)
+        else:
+            self._store().delete(attribute)
         if self._label_row is not None:
             self._label_row._mark_answers_dirty(self)
 
-    def _dynamic_answer(self, attribute: Attribute, frame: int | None) -> Any:
-        from ._answers import answer_from_wire
+    def _keep_dynamic_answers(self) -> None:
+        """Take the dynamic answers along when leaving a row (they are written to the next row joined)."""
+        dynamic = self._dynamic_answers()
+        dynamic.changed = dynamic.changed or bool(dynamic.to_wire())
 
-        actions = self._label_row._raw_actions(self.object_hash) if self._label_row is not None else []
-        entries = [
-            a
-            for a in actions
-            if a.get("featureHash") == attribute.feature_node_hash
-            and (frame is None or any(start <= frame <= end for start, end in a.get("range") or []))
-        ]
-        return answer_from_wire(attribute, entries)
+    def actions_to_wire(self) -> list[dict[str, Any]] | None:
+        """This instance's ``object_actions`` list when its dynamic answers changed (None when untouched)."""
+        if self._dynamic is None or not self._dynamic.changed:
+            return None
+        return self._dynamic.to_wire()
 
     def answers_to_wire(self) -> dict[str, Any]:
         """This instance's ``object_answers`` entry."""
