@@ -176,3 +176,67 @@ def test_bad_dynamic_and_static_answers_are_refused(ours, demo):
     # and nothing changed.
     assert not row.has_unsaved_changes
     assert row.to_encord_dict()["object_actions"] == _video_row(project).to_encord_dict()["object_actions"]
+
+
+# -- a dynamic checklist and text (not in the demo ontology), without a server ----------------------------
+CAR = {
+    "id": "1", "name": "Car", "color": "#000000", "shape": "bounding_box", "featureNodeHash": "FCar0001",
+    "attributes": [
+        {"id": "1.1", "name": "Lights", "type": "checklist", "featureNodeHash": "FaLight1", "dynamic": True, "required": False,
+         "options": [{"id": "1.1.1", "label": "Left", "value": "left", "featureNodeHash": "FoLeft01"},
+                     {"id": "1.1.2", "label": "Right", "value": "right", "featureNodeHash": "FoRight1"}]},
+        {"id": "1.2", "name": "Note", "type": "text", "featureNodeHash": "FaNote01", "dynamic": True, "required": False},
+    ],
+}
+
+
+def _cars():
+    """The same ontology object in our client and in the SDK."""
+    from encord.objects.ontology_structure import OntologyStructure as SdkOntologyStructure
+
+    from encord_nb.models import OntologyObject
+
+    return Object(OntologyObject.model_validate(CAR)), quiet(SdkOntologyStructure.from_dict, {"objects": [CAR], "classifications": []}).objects[0]
+
+
+def _lights(answers):
+    return [(sorted(o.label for o in a.answer), [(r.start, r.end) for r in a.ranges]) for a in answers]
+
+
+def test_checklist_and_text_dynamic_answers_write_the_sdks_actions_in_its_order():
+    from encord.objects.ontology_labels_impl import LabelRowV2 as SdkLabelRow
+
+    written = []
+    for car, box, range_class in zip(_cars(), (BoundingBoxCoordinates, SdkBox), (Range, SdkRange)):
+        # Given a car on four frames, when options are checked over a range, text set on every frame and
+        # one frame's options changed,
+        lights, note = car.attributes
+        instance = car.create_instance()
+        quiet(instance.set_for_frames, box(height=0.1, width=0.1, top_left_x=0.1, top_left_y=0.1), frames=[0, 1, 2, 3])
+        quiet(instance.set_answer, [lights.options[1], lights.options[0]], lights, frames=range_class(0, 5))
+        quiet(instance.set_answer, "hi", note)
+        quiet(instance.set_answer, [lights.options[0]], lights, frames=[3])
+        quiet(instance.delete_answer, note, filter_answer="hi", filter_frame=1)
+        written.append(instance.actions_to_wire() if isinstance(car, Object) else list(reversed(SdkLabelRow._dynamic_answers_to_encord_dict(instance))))
+    # then ours writes the SDK's entries, in the SDK's order (options in ontology order, ranges merged).
+    mine, theirs = written
+    assert [json.dumps(e) for e in mine] == [json.dumps(e) for e in theirs]
+
+
+def test_split_checklist_entries_are_read_as_the_sdk_reads_them():
+    from encord_nb.client._answers import DynamicAnswers
+
+    # Given the web app's form, one entry per checked option with overlapping ranges,
+    def entry(label, option_hash, frames):
+        answer = {"name": label, "value": label.lower(), "featureHash": option_hash}
+        return {"name": "Lights", "value": "lights", "featureHash": "FaLight1", "answers": [answer],
+                "manualAnnotation": False, "dynamic": True, "range": frames, "shouldPropagate": False}
+
+    actions = [entry("Left", "FoLeft01", [[0, 4]]), entry("Right", "FoRight1", [[3, 6], [9, 9]])]
+    car, sdk_car = _cars()
+    sdk_instance = sdk_car.create_instance()
+    quiet(sdk_instance.set_answer_from_list, actions)
+    # when both read them, then each frame holds the union of the options, as the same answers and ranges.
+    ours_read = DynamicAnswers(car.attributes, actions).get(car.attributes[0])
+    assert _lights(ours_read) == _lights(quiet(sdk_instance.get_answer, sdk_car.attributes[0]))
+    assert ("Left", "Right") in {tuple(labels) for labels, _ in _lights(ours_read)}
