@@ -131,10 +131,12 @@ class PillowPainter:
         if shape.kind == "area":
             if shape.box is not None:
                 x0, y0, x1, y1 = shape.box
-                if lw:
-                    # ImageDraw.rectangle's own calls for an RGB outline, without its per-call checks.
+                if isinstance(colour, tuple):
+                    # ImageDraw.rectangle's own calls for an RGB outline (lw >= 1), without its per-call checks.
                     core = canvas.draw
                     core.draw_rectangle((x0, y0, x1 - 1, y1 - 1), core.draw_ink(colour), 0, lw)
+                else:  # a colour name or list someone put on an Annotation: let ImageDraw parse it
+                    canvas.rectangle((x0, y0, x1 - 1, y1 - 1), outline=colour, width=lw)
             else:
                 for polygon in shape.polygons or []:
                     for ring in polygon:
