@@ -79,16 +79,19 @@ def _recall(cache: OrderedDict, key: tuple) -> Any | None:
 
 
 def _blend_table(colour: Colour) -> np.ndarray:
-    """Row ``a`` holds the pixel Pillow makes when it pastes the text colour at alpha ``a`` over ``colour``.
+    """Entry ``a``: the pixel Pillow makes pasting the text colour at alpha ``a`` over ``colour``.
 
     Blending works pixel by pixel, so looking a whole glyph mask up in this table gives exactly
     the picture that pasting through the mask would (one lookup instead of an image per word).
+    Entries are RGBX bytes read as one 32-bit number, so the lookup moves whole pixels.
     """
     table = _blend_tables.get(colour)
     if table is None:
         ramp = Image.new("RGB", (256, 1), colour)
         ramp.paste(text_colour_on(colour), (0, 0), Image.fromarray(np.arange(256, dtype=np.uint8)[None, :]))
-        table = _blend_tables[colour] = np.asarray(ramp)[0]
+        rgbx = np.zeros((256, 4), dtype=np.uint8)
+        rgbx[:, :3] = np.asarray(ramp)[0]
+        table = _blend_tables[colour] = rgbx.view(np.uint32).ravel()
     return table
 
 
@@ -126,8 +129,8 @@ def label_image(text: str, size: int, colour: Colour) -> Image.Image:
     mask = np.zeros((height, width), dtype=np.uint8)
     for dx, word_mask in words:
         mask[pad_y : pad_y + line, dx : dx + word_mask.shape[1]] = word_mask
-    pixels = np.take(_blend_table(colour), mask, axis=0)
-    return _remember(_labels, key, Image.frombuffer("RGB", (width, height), pixels, "raw", "RGB", 0, 1))
+    pixels = _blend_table(colour).take(mask)
+    return _remember(_labels, key, Image.frombytes("RGB", (width, height), pixels, "raw", "RGBX"))
 
 
 def clear_label_cache() -> None:
