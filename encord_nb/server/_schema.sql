@@ -143,7 +143,8 @@ CREATE TABLE IF NOT EXISTS issues (
     object_hash  TEXT,
     resolved     INTEGER NOT NULL DEFAULT 0,
     author_email TEXT,
-    created_at   TEXT NOT NULL
+    created_at   TEXT NOT NULL,
+    tags         TEXT NOT NULL DEFAULT '[]'  -- JSON list of tag names
 );
 CREATE INDEX IF NOT EXISTS issues_data ON issues(project_hash, data_hash);
 

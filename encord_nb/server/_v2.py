@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from encord_nb.exceptions import InvalidRequestError, NotFoundError
@@ -349,7 +350,14 @@ def add_issues(call: Call) -> None:
                 frame=anchor.get("frameIndex"),
                 x=anchor.get("x"),
                 y=anchor.get("y"),
+                tags=_tag_names(issue.get("issueTags", issue.get("issue_tags", []))),
             )
+
+
+def _tag_names(tags: Any) -> list[str]:
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise InvalidRequestError("`issueTags` must be a list of tag names.", status_code=400)
+    return tags
 
 
 def list_issues(call: Call) -> dict[str, Any]:
@@ -365,7 +373,8 @@ def list_issues(call: Call) -> dict[str, Any]:
                 {"content": c.text, "authorEmail": c.author_email or "", "createdAt": v2_date(c.created_at)}
                 for c in issue.comments
             ],
-            "tags": [],
+            # A tag's uuid is derived from its name: the same tag has the same id in every listing.
+            "tags": [{"name": t, "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"encord-nb-issue-tag:{t}"))} for t in issue.tags],
             "resolutionHistory": (
                 [{"isResolved": True, "createdAt": v2_date(issue.created_at), "actorEmail": None}] if issue.resolved else []
             ),

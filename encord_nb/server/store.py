@@ -381,6 +381,7 @@ class Issue:
     author_email: str | None
     created_at: datetime
     comments: tuple[IssueComment, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -1425,6 +1426,7 @@ class Store:
         y: float | None = None,
         object_hash: str | None = None,
         created_at: datetime | str | None = None,
+        tags: Sequence[str] = (),
     ) -> Issue:
         """Open an issue with its first comment. ``frame`` is needed for frame and coordinate issues, x/y for coordinate ones."""
         _check(kind, ISSUE_KINDS, "issue kind")
@@ -1438,8 +1440,9 @@ class Store:
             self.get_task(project_hash, data_hash)
             db.execute(
                 "INSERT INTO issues (issue_uuid, project_hash, data_hash, kind, frame, x, y, object_hash,"
-                " author_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (issue_uuid, project_hash, data_hash, kind, frame, x, y, object_hash, author_email, stamp),
+                " author_email, created_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (issue_uuid, project_hash, data_hash, kind, frame, x, y, object_hash, author_email, stamp,
+                 json.dumps(list(tags))),
             )
             self.comment_on_issue(issue_uuid, comment, author_email=author_email, created_at=stamp)
         return self.get_issue(issue_uuid)
@@ -1479,7 +1482,7 @@ class Store:
         )
         return Issue(row["issue_uuid"], row["project_hash"], row["data_hash"], row["kind"], row["frame"], row["x"],
                      row["y"], row["object_hash"], bool(row["resolved"]), row["author_email"],
-                     _date(row["created_at"]), comments)
+                     _date(row["created_at"]), comments, tuple(json.loads(row["tags"])))
 
     def list_issues(
         self, project_hash: str, *, data_hash: str | None = None, resolved: bool | None = None

@@ -81,11 +81,14 @@ def test_label_reviews_are_listed_and_acted_on(sdk_user):
 def test_file_frame_and_coordinate_issues(sdk_user):
     annotate, _, _ = _stages(sdk_user.get_project(PROJECT))
     task = next(iter(annotate.get_tasks(data_hash=VIDEO)))
-    task.issues.add_file_issue("wrong clip", issue_tags=[])
-    task.issues.add_frame_issue(3, "blurred frame", issue_tags=[])
+    task.issues.add_file_issue("wrong clip", issue_tags=["wrong data", "blur"])
+    task.issues.add_frame_issue(3, "blurred frame", issue_tags=["blur"])
     task.issues.add_coordinate_issue(5, 0.25, 0.75, "missed object here", issue_tags=[])
     issues = list(task.issues.list())
     assert [type(i) for i in issues] == [FileIssue, FrameIssue, CoordinateIssue]
+    # and their tags come back by name, one tag keeping one uuid across issues
+    assert [[t.name for t in i.tags] for i in issues] == [["wrong data", "blur"], ["blur"], []]
+    assert issues[0].tags[1].uuid == issues[1].tags[0].uuid != issues[0].tags[0].uuid
     coordinate = issues[2]
     assert (coordinate.frame_index, coordinate.coordinate.x, coordinate.coordinate.y) == (5, 0.25, 0.75)
     assert coordinate.comments[0].content == "missed object here"

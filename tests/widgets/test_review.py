@@ -72,7 +72,7 @@ def test_rejecting_files_the_comment_as_an_issue(demo):
     panel.reject_button.click()
     assert stage_on_server(workspace, project, rows["coins.png"]) == "Annotate"
     issue = server_issues(workspace, project, rows["coins.png"])[-1]
-    assert (issue.kind, issue.comments[0].text) == ("file", "coin 3 box is <too> loose")
+    assert (issue.kind, issue.comments[0].text, issue.tags) == ("file", "coin 3 box is <too> loose", ("loose box",))
     assert panel.status.text == "Rejected coins.png (coin 3 box is <too> loose): now in Annotate"
     assert "&lt;too&gt;" in panel.status.value
 
