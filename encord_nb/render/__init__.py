@@ -1,5 +1,9 @@
 """Overlay renderers: annotations drawn over frames, exactly where the labels say, and fast.
 
+Three painters share one plan of what to draw (``_plan``): :class:`PillowPainter` draws into the
+picture (snapshots, gallery tiles), :class:`MatplotlibPainter` into figures, and :class:`SvgPainter`
+writes a vector layer the frame explorer lays over the photo.
+
 Geometry stays normalised in :mod:`encord_nb.models`; painters convert it at the size of the image
 they draw on (so a frame downscaled for display gets overlays at display scale), with the one
 pixel convention of ``_pixels``: rounding half up, boxes clipped to the image, areas filled by the
@@ -30,6 +34,7 @@ from ._matplotlib import MatplotlibPainter
 from ._pillow import DEFAULT_JPEG_QUALITY, PillowPainter, encode_image
 from ._pixels import PixelShape, area_mask, even_odd_mask, full_mask, pixel_shape, upright
 from ._style import ColourBy, Style
+from ._svg import SvgPainter
 
 __all__ = [
     "DEFAULT_IOU_THRESHOLD",
@@ -47,6 +52,7 @@ __all__ = [
     "PillowPainter",
     "PixelShape",
     "Style",
+    "SvgPainter",
     "annotations_from_frame",
     "area_mask",
     "crop_box",

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from ._annotation import Annotation
 from ._pixels import PixelBox, annotation_shape, area_mask, clip_box
-from ._pillow import drawing_order, point_radius
+from ._plan import drawing_order, point_radius
 
 #: How far (display pixels) from a line or point a click still hits it.
 HIT_TOLERANCE = 4

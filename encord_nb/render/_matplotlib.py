@@ -20,16 +20,14 @@ from encord_nb.exceptions import UsageError
 
 from ._annotation import Annotation
 from ._colour import Colour, text_colour_on
-from ._pillow import HIGHLIGHT_EXTRA_FILL, HIGHLIGHT_WIDTH_FACTOR, drawing_order, fill_opacity, paint_fill, point_radius
-from ._pixels import PixelShape, annotation_shape, upright
+from ._pillow import paint_fill
+from ._pixels import PixelShape, upright
+from ._plan import plan, point_radius
 from ._style import Style
-from ._text import LABEL_PADDING, LabelPlacer
+from ._text import LABEL_PADDING, LabelPlacer, label_size
 
 #: Figure resolution: one image pixel is one figure pixel at this dpi.
 DEFAULT_DPI = 100
-#: Rough width of a label character and height of a label line, in font sizes (for placement only).
-CHAR_WIDTH_EM = 0.6
-LINE_HEIGHT_EM = 1.25
 
 
 def _rgb(colour: Colour) -> tuple[float, float, float]:
@@ -74,33 +72,26 @@ class MatplotlibPainter:
             ax = figure.add_axes((0, 0, 1, 1))
         style = self.style
         points_per_px = 72 / ax.figure.dpi
-        base_width = style.line_width_for(width, height)
-        font_px = style.font_size_for(width, height)
-        placer = LabelPlacer(width, height)
+        marks = plan(style, annotations, width, height, selected)
         artists = []
-        labels = []
-        for annotation in drawing_order(style.visible(annotations), selected):
-            shape = annotation_shape(annotation, width, height)
-            colour = style.colour_of(annotation)
-            chosen = annotation.object_hash == selected
-            lw = base_width * (HIGHLIGHT_WIDTH_FACTOR if chosen else 1)
-            paint_fill(picture, shape, colour, fill_opacity(style, shape, HIGHLIGHT_EXTRA_FILL if chosen else 0.0))
-            artists += self._artists(shape, annotation, _rgb(colour), lw, lw * points_per_px)
-            extent = shape.extent()
-            if style.show_labels and extent is not None:
-                labels.append((extent, style.label_text(annotation), colour))
+        for mark in marks:
+            paint_fill(picture, mark.shape, mark.colour, mark.fill)
+            artists += self._artists(mark.shape, mark.annotation, _rgb(mark.colour), mark.line_width, mark.line_width * points_per_px)
         ax.imshow(picture, extent=(0, width, height, 0), interpolation="nearest")
         for artist in artists:
             ax.add_artist(artist)
+        # Labels go where the Pillow painter puts them (same sizes, same placement).
+        font_px = style.font_size_for(width, height)
+        placer = LabelPlacer(width, height)
         pad_x, pad_y = LABEL_PADDING
-        for extent, text, colour in labels:
-            w = round(len(text) * font_px * CHAR_WIDTH_EM) + 2 * pad_x
-            h = round(font_px * LINE_HEIGHT_EM) + 2 * pad_y
-            x, y = placer.place(extent, w, h)
+        for mark in marks:
+            if mark.label is None:
+                continue
+            x, y = placer.place(mark.shape.extent(), *label_size(mark.label, font_px))
             ax.text(
-                x + pad_x, y + pad_y, text, fontsize=font_px * points_per_px, color=_rgb(text_colour_on(colour)),
-                va="top", ha="left", clip_on=True,
-                bbox={"facecolor": _rgb(colour), "edgecolor": "none", "pad": pad_x * points_per_px},
+                x + pad_x, y + pad_y, mark.label, fontsize=font_px * points_per_px,
+                color=_rgb(text_colour_on(mark.colour)), va="top", ha="left", clip_on=True,
+                bbox={"facecolor": _rgb(mark.colour), "edgecolor": "none", "pad": pad_x * points_per_px},
             )
         ax.set_xlim(0, width)
         ax.set_ylim(height, 0)

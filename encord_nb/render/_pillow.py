@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -12,33 +12,13 @@ from encord_nb.exceptions import UsageError
 
 from ._annotation import Annotation
 from ._colour import Colour, text_colour_on
-from ._pixels import PixelBox, PixelShape, annotation_shape, area_mask, upright
+from ._pixels import PixelShape, area_mask, upright
+from ._plan import Mark, point_radius, plan
 from ._style import Style
 from ._text import LabelPlacer, label_image
 
 #: JPEG quality used for frames sent to widgets: visually clean, several times smaller than PNG.
 DEFAULT_JPEG_QUALITY = 85
-#: Outline and fill of the selected object are this much stronger.
-HIGHLIGHT_WIDTH_FACTOR = 2
-HIGHLIGHT_EXTRA_FILL = 0.25
-
-
-def point_radius(line_width: int) -> int:
-    """Radius of a drawn point (or skeleton vertex) for a given line width."""
-    return line_width + 2
-
-
-def drawing_order(annotations: Sequence[Annotation], selected: str | None) -> list[Annotation]:
-    """Annotations in the order they are painted: as given, with the selected object last (on top)."""
-    if selected is None:
-        return list(annotations)
-    return [a for a in annotations if a.object_hash != selected] + [a for a in annotations if a.object_hash == selected]
-
-
-class _Label(NamedTuple):
-    extent: PixelBox
-    text: str
-    colour: Colour
 
 
 def paint_fill(out: Image.Image, shape: PixelShape, colour: Colour, opacity: float) -> None:
@@ -55,15 +35,6 @@ def paint_fill(out: Image.Image, shape: PixelShape, colour: Colour, opacity: flo
     if found is not None:
         box, mask = found
         out.paste(colour, box, Image.fromarray(mask.astype(np.uint8) * np.uint8(alpha)))
-
-
-def fill_opacity(style: Style, shape: PixelShape, extra: float = 0.0) -> float:
-    """How strongly a shape is filled: masks by ``mask_opacity``, areas by ``fill_opacity``, others not."""
-    if shape.kind == "mask":
-        return style.mask_opacity + extra
-    if shape.kind == "area":
-        return style.fill_opacity + extra
-    return 0.0
 
 
 class PillowPainter:
@@ -96,38 +67,19 @@ class PillowPainter:
         image = upright(image)
         out = image.convert("RGB") if image.mode != "RGB" else image.copy()
         width, height = out.size
-        style = self.style
-        line_width = style.line_width_for(width, height)
         canvas = ImageDraw.Draw(out)
-        labels: list[_Label] = []
-        for annotation in drawing_order(style.visible(annotations), selected):
-            shape = annotation_shape(annotation, width, height)
-            colour = style.colour_of(annotation)
-            chosen = annotation.object_hash == selected
-            lw = line_width * HIGHLIGHT_WIDTH_FACTOR if chosen else line_width
-            extra = HIGHLIGHT_EXTRA_FILL if chosen else 0.0
-            self._paint(out, canvas, shape, annotation, colour, lw, extra)
-            if style.show_labels:
-                extent = shape.extent()
-                if extent is not None:
-                    labels.append(_Label(extent, style.label_text(annotation), colour))
-        if labels:
-            self._paint_labels(out, labels, style.font_size_for(width, height))
+        marks = plan(self.style, annotations, width, height, selected)
+        for mark in marks:
+            self._paint(out, canvas, mark)
+        labelled = [mark for mark in marks if mark.label is not None]
+        if labelled:
+            self._paint_labels(out, labelled, self.style.font_size_for(width, height))
         return out
 
-    def _paint(
-        self,
-        out: Image.Image,
-        canvas: ImageDraw.ImageDraw,
-        shape: PixelShape,
-        annotation: Annotation,
-        colour: Colour,
-        lw: int,
-        extra_fill: float,
-    ) -> None:
-        opacity = fill_opacity(self.style, shape, extra_fill)
-        if opacity > 0:
-            paint_fill(out, shape, colour, opacity)
+    def _paint(self, out: Image.Image, canvas: ImageDraw.ImageDraw, mark: Mark) -> None:
+        shape, colour, lw = mark.shape, mark.colour, mark.line_width
+        if mark.fill > 0:
+            paint_fill(out, shape, colour, mark.fill)
         if shape.kind == "area":
             if shape.box is not None:
                 x0, y0, x1, y1 = shape.box
@@ -148,7 +100,7 @@ class PillowPainter:
             self._dot(canvas, shape.points[0], colour, lw)
         elif shape.kind == "skeleton":
             points, visible = shape.points or [], shape.visible or []
-            for a, b in annotation.skeleton_edges:
+            for a, b in mark.annotation.skeleton_edges:
                 if a < len(points) and b < len(points) and visible[a] and visible[b]:
                     canvas.line([points[a], points[b]], fill=colour, width=lw)
             for point, seen in zip(points, visible):
@@ -162,13 +114,13 @@ class PillowPainter:
         canvas.ellipse((x - r, y - r, x + r, y + r), fill=colour, outline=text_colour_on(colour))
 
     @staticmethod
-    def _paint_labels(out: Image.Image, labels: list[_Label], font_size: int) -> None:
+    def _paint_labels(out: Image.Image, marks: list[Mark], font_size: int) -> None:
         placer = LabelPlacer(*out.size)
         target = out.im  # Image.paste's own call for same-mode pictures, without its per-call checks
-        for label in labels:
-            picture = label_image(label.text, font_size, label.colour)
+        for mark in marks:
+            picture = label_image(mark.label, font_size, mark.colour)
             w, h = picture.size
-            x, y = placer.place(label.extent, w, h)
+            x, y = placer.place(mark.shape.extent(), w, h)
             target.paste(picture.im, (x, y, x + w, y + h))
 
 

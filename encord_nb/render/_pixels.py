@@ -142,6 +142,8 @@ def pixel_shape(coordinates: Any, width: int, height: int) -> PixelShape:
     Raises:
         TypeError: ``coordinates`` is not a geometry this toolkit draws.
     """
+    if type(coordinates) is BoundingBox:  # the common case first: isinstance on models is slow
+        return PixelShape("area", box=clip_box(to_pixels(coordinates, width, height), width, height))
     if isinstance(coordinates, RotatableBoundingBox):
         return PixelShape("area", polygons=[[to_pixels(coordinates, width, height)]])
     if isinstance(coordinates, BoundingBox):

@@ -103,6 +103,38 @@ def _word_mask(word: str, size: int) -> np.ndarray:
     return found
 
 
+def _layout(text: str, size: int) -> tuple[list[tuple[int, np.ndarray]], int, int]:
+    """Where each word's mask goes in a label of ``text`` (x offsets), and the label's padded size."""
+    pad_x, pad_y = LABEL_PADDING
+    space = _glyph(size, " ").shape[1]
+    words, x = [], pad_x
+    for word in text.split(" "):
+        if word:
+            mask = _word_mask(word, size)
+            words.append((x, mask))
+            x += mask.shape[1]
+        x += space
+    return words, max(x - space, pad_x) + pad_x, _line_height(size) + 2 * pad_y
+
+
+@lru_cache(maxsize=LABEL_CACHE_ENTRIES)
+def label_size(text: str, size: int) -> tuple[int, int]:
+    """Width and height of the label :func:`label_image` makes for ``text`` (vector painters place by it).
+
+    Example:
+        >>> width, height = label_size("Cat 0.50", 12)
+        >>> (width, height) == label_image("Cat 0.50", 12, (0, 0, 0)).size
+        True
+    """
+    _, width, height = _layout(text, size)
+    return width, height
+
+
+def text_ascent(size: int) -> int:
+    """Pixels from a label line's top to its baseline."""
+    return font(size).getmetrics()[0]
+
+
 def label_image(text: str, size: int, colour: Colour) -> Image.Image:
     """``text`` on a ``colour`` background, padded, as an RGB picture ready to paste.
 
@@ -115,17 +147,8 @@ def label_image(text: str, size: int, colour: Colour) -> Image.Image:
     found = _recall(_labels, key)
     if found is not None:
         return found
-    pad_x, pad_y = LABEL_PADDING
-    space = _glyph(size, " ").shape[1]
-    words, x = [], pad_x
-    for word in text.split(" "):
-        if word:
-            mask = _word_mask(word, size)
-            words.append((x, mask))
-            x += mask.shape[1]
-        x += space
-    line = _line_height(size)
-    width, height = max(x - space, pad_x) + pad_x, line + 2 * pad_y
+    words, width, height = _layout(text, size)
+    pad_y, line = LABEL_PADDING[1], _line_height(size)
     mask = np.zeros((height, width), dtype=np.uint8)
     for dx, word_mask in words:
         mask[pad_y : pad_y + line, dx : dx + word_mask.shape[1]] = word_mask
@@ -139,6 +162,7 @@ def clear_label_cache() -> None:
         _word_masks.clear()
         _labels.clear()
         _blend_tables.clear()
+    label_size.cache_clear()
 
 
 class LabelPlacer:
@@ -186,18 +210,25 @@ class LabelPlacer:
         x1 = x0 + w
         columns = range(x0 // c, (x1 - 1) // c + 1)
         lowest = max(self.height - h, 0)
-        first, tried = min(max(extent[1] - h, 0), lowest), set()
+        first = min(max(extent[1] - h, 0), lowest)
         top = first
-        for raw in self._tops(extent, h):
-            y0 = min(max(raw, 0), lowest)
-            if y0 in tried:
-                continue
-            tried.add(y0)
-            if self._free(x0, y0, x1, y0 + h, columns):
-                top = y0
-                break
+        if not self._free(x0, first, x1, first + h, columns):  # most labels take their first slot
+            tried = {first}
+            for raw in self._tops(extent, h):
+                y0 = min(max(raw, 0), lowest)
+                if y0 in tried:
+                    continue
+                tried.add(y0)
+                if self._free(x0, y0, x1, y0 + h, columns):
+                    top = y0
+                    break
         slot = (x0, top, x1, top + h)
         for cy in range(top // c, (top + h - 1) // c + 1):
             for cx in columns:
-                buckets.setdefault((cx, cy), []).append(slot)
+                key = (cx, cy)
+                found = buckets.get(key)
+                if found is None:
+                    buckets[key] = [slot]
+                else:
+                    found.append(slot)
         return x0, top

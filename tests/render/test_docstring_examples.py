@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["", "._annotation", "._colour", "._compare", "._hit", "._matplotlib", "._pillow", "._pixels", "._style", "._text"]
+MODULES = ["", "._annotation", "._colour", "._compare", "._hit", "._matplotlib", "._pillow", "._pixels", "._plan", "._style", "._svg", "._text"]
 
 
 @pytest.mark.parametrize("name", MODULES)
