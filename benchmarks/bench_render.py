@@ -1,16 +1,24 @@
-"""Overlay rendering: ours (Pillow) vs supervision's annotators (OpenCV) vs encoding the bare photo.
+"""Overlay rendering: ours vs supervision's annotators (OpenCV) vs encoding the bare photo.
 
 The same 1920 x 1080 photo, the same 100 boxes and 20 polygons, and a label on each of the 120
-objects ("class 0.87"), drawn and encoded as JPEG (quality 85) for a widget. Each variant runs in
-interleaved rounds in one process; the table gives medians of wall-clock and CPU time (the latter
-less disturbed by other work on the machine) and ratios to the floor (encoding the bare photo the
-same way).
+objects ("class 0.87"), made ready for a widget. Each variant runs in interleaved rounds in one
+process; the table gives medians of wall-clock and CPU time (the latter less disturbed by other work
+on the machine) and ratios to the floor (encoding the bare photo as JPEG, quality 85).
 
-* ``ours, new frame``: annotation objects never drawn before (their pixel geometry is converted),
+The frame explorer sends what the browser shows in two layers: the photo as JPEG and the overlays
+as SVG markup the page lays over it (``SvgPainter``):
+
+* ``widget layers, new frame``: encode the photo, then write the overlay markup of annotation objects
+  never drawn before (their pixel geometry is converted): the CPU cost of a new frame.
+* ``widget overlay only, redraw``: a class toggled, an object selected: markup only, no photo.
+
+Drawing into the picture (``PillowPainter``: snapshots, ``show()``, gallery tiles) and encoding it:
+
+* ``raster, new frame``: annotation objects never drawn before (their pixel geometry is converted),
   in a session that has drawn labels before (words such as class names are already rendered).
-* ``ours, new frame, label caches cleared``: the same with no rendered word kept: the very first frame.
-* ``ours, redraw``: the same annotations drawn again (stepping back, changing the selection).
-* ``ours + 25 % fills``: boxes and polygons also filled (what supervision would need a second
+* ``raster, new frame, label caches cleared``: the same with no rendered word kept: the very first frame.
+* ``raster, redraw``: the same annotations drawn again (stepping back, changing the selection).
+* ``raster + 25 % fills``: boxes and polygons also filled (what supervision would need a second
   annotator for); not part of the like-for-like comparison.
 * ``supervision``: ``BoxAnnotator`` + ``LabelAnnotator`` + ``sv.draw_polygon`` (its cheapest
   polygon path; ``PolygonAnnotator`` needs full-frame masks) on a BGR array, ``cv2.imencode``.
@@ -32,7 +40,7 @@ import numpy as np
 from PIL import Image
 
 from encord_nb.models import BoundingBox, PolygonCoordinates, Shape
-from encord_nb.render import Annotation, PillowPainter, encode_image, pixel_shape
+from encord_nb.render import Annotation, PillowPainter, SvgPainter, encode_image, pixel_shape
 from encord_nb.render._text import clear_label_cache
 
 PHOTO = Path(__file__).resolve().parents[1] / "encord_nb" / "demo" / "images" / "hubble_deep_field.jpg"
@@ -120,8 +128,15 @@ def main() -> None:
     filled = PillowPainter(fill_opacity=0.25)
     thickness = painter.style.line_width_for(*image.size)
 
+    vector = SvgPainter(fill_opacity=0)
     # Every "new frame" round draws annotation objects never drawn before (built ahead, untimed).
-    fresh = iter([annotations() for _ in range(3 * args.rounds + 6)])
+    fresh = iter([annotations() for _ in range(6 * (args.rounds + 1))])
+
+    def floor() -> bytes:
+        return encode_image(image, quality=QUALITY)
+
+    def layers() -> tuple[bytes, str]:
+        return encode_image(image, quality=QUALITY), vector.draw(image.size, next(fresh))
 
     def new_frame() -> bytes:
         return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
@@ -130,22 +145,15 @@ def main() -> None:
         clear_label_cache()
         return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
 
-    def redraw() -> bytes:
-        return encode_image(painter.draw(image, anns), quality=QUALITY)
-
-    def with_fills() -> bytes:
-        return encode_image(filled.draw(image, anns), quality=QUALITY)
-
-    def floor() -> bytes:
-        return encode_image(image, quality=QUALITY)
-
     variants = {
         "floor: encode bare photo (Pillow)": floor,
-        "ours, new frame + encode": new_frame,
-        "ours, new frame, label caches cleared": cold,
-        "ours, redraw + encode": redraw,
-        "ours + 25 % fills, redraw + encode": with_fills,
-        "  ours, new frame, draw only": lambda: painter.draw(image, next(fresh)),
+        "widget layers, new frame": layers,
+        "widget overlay only, redraw": lambda: vector.draw(image.size, anns),
+        "  widget overlay only, new frame": lambda: vector.draw(image.size, next(fresh)),
+        "raster, new frame + encode": new_frame,
+        "raster, new frame, label caches cleared": cold,
+        "raster, redraw + encode": lambda: encode_image(painter.draw(image, anns), quality=QUALITY),
+        "raster + 25 % fills, redraw + encode": lambda: encode_image(filled.draw(image, anns), quality=QUALITY),
     }
     try:
         sv_run, sv_floor, sv_draw = supervision_runner(image, anns, thickness)
@@ -173,15 +181,16 @@ def main() -> None:
     floor_name = "floor: encode bare photo (Pillow)"
     base_wall, base_cpu = statistics.median(wall[floor_name]), statistics.median(cpu[floor_name])
     print(f"{SIZE[0]}x{SIZE[1]} photo, 100 boxes + 20 polygons + 120 labels, JPEG q{QUALITY}, {args.rounds} rounds (medians)")
-    print(f"{'variant':44s} {'wall ms':>8s} {'x floor':>8s} {'cpu ms':>8s} {'x floor':>8s}")
+    print(f"{'variant':42s} {'wall ms':>8s} {'x floor':>8s} {'cpu ms':>8s} {'x floor':>8s}")
     for name in variants:
         w, c = statistics.median(wall[name]), statistics.median(cpu[name])
-        print(f"{name:44s} {w * 1000:8.2f} {w / base_wall:8.2f} {c * 1000:8.2f} {c / base_cpu:8.2f}")
+        print(f"{name:42s} {w * 1000:8.2f} {w / base_wall:8.2f} {c * 1000:8.2f} {c / base_cpu:8.2f}")
     png = statistics.median(_wall(lambda: encode_image(image, "PNG")) for _ in range(3))
     print(f"(why JPEG: PNG of the bare photo takes {png * 1000:.0f} ms wall, {png / base_wall:.0f}x the JPEG floor)")
     if "supervision (OpenCV) draw + encode" in wall:
         theirs = statistics.median(wall["supervision (OpenCV) draw + encode"])
-        for name in ("ours, new frame + encode", "ours, new frame, label caches cleared", "ours, redraw + encode"):
+        for name in ("widget layers, new frame", "raster, new frame + encode",
+                     "raster, new frame, label caches cleared"):
             print(f"supervision wall time / {name}: {theirs / statistics.median(wall[name]):.2f}x")
 
 

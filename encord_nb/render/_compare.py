@@ -196,9 +196,9 @@ class ComparePainter:
         self.iou_threshold = iou_threshold
         self.mismatches_only = mismatches_only
         self.colours = colours
-        # The outcome decides colours; filtering already happened before matching.
-        self._painter = PillowPainter(
-            dataclasses.replace(self.style, colour_by=ColourBy.ONTOLOGY, hidden_classes=frozenset(), min_confidence=0.0)
+        #: The style the outcome is drawn in: colours decide the outcome, filtering happened before matching.
+        self.overlay_style = dataclasses.replace(
+            self.style, colour_by=ColourBy.ONTOLOGY, hidden_classes=frozenset(), min_confidence=0.0
         )
 
     def compare(self, reference: Sequence[Annotation], candidate: Sequence[Annotation], width: int, height: int) -> MatchResult:
@@ -207,10 +207,11 @@ class ComparePainter:
             self.style.visible(reference), self.style.visible(candidate), width, height, self.iou_threshold
         )
 
-    def draw(self, image: Image.Image, reference: Sequence[Annotation], candidate: Sequence[Annotation]) -> Image.Image:
-        """Paint the comparison of ``candidate`` against ``reference`` over a copy of ``image``."""
-        image = upright(image)
-        result = self.compare(reference, candidate, *image.size)
+    def outcomes(
+        self, reference: Sequence[Annotation], candidate: Sequence[Annotation], width: int, height: int
+    ) -> list[Annotation]:
+        """The objects to draw, recoloured and tagged ``TP``/``FN``/``FP`` (draw them with ``overlay_style``)."""
+        result = self.compare(reference, candidate, width, height)
         tp, fp, fn = self.colours
 
         def tagged(annotation: Annotation, tag: str, colour: Colour) -> Annotation:
@@ -219,4 +220,9 @@ class ComparePainter:
         shown = [] if self.mismatches_only else [tagged(m.candidate, "TP", tp) for m in result.matches]
         shown += [tagged(a, "FN", fn) for a in result.false_negatives]
         shown += [tagged(a, "FP", fp) for a in result.false_positives]
-        return self._painter.draw(image, shown)
+        return shown
+
+    def draw(self, image: Image.Image, reference: Sequence[Annotation], candidate: Sequence[Annotation]) -> Image.Image:
+        """Paint the comparison of ``candidate`` against ``reference`` over a copy of ``image``."""
+        image = upright(image)
+        return PillowPainter(self.overlay_style).draw(image, self.outcomes(reference, candidate, *image.size))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
@@ -18,6 +19,7 @@ from encord_nb.render import (
     ComparePainter,
     PillowPainter,
     Style,
+    SvgPainter,
     crop_box,
     encode_image,
     object_at,
@@ -42,14 +44,33 @@ DRAG_THRESHOLD_PX = 4
 #: Frames fetched ahead on each side of the shown one.
 PREFETCH_FRAMES_AHEAD = 2
 PREFETCH_FRAMES_BEHIND = 1
-#: Drawn frames kept for zoom and pan at the same scale.
-CANVAS_CACHE_SIZE = 8
+#: Encoded frame photos kept, so overlay changes and steps back send no new picture work.
+PHOTO_CACHE_SIZE = 16
 #: Milliseconds between frames when playing.
 PLAY_INTERVAL_MS = 200
 #: Keys ``1``..``9`` toggle the first nine classes.
 CLASS_KEYS = "123456789"
 FULL_VIEW = (0.0, 0.0, 1.0, 1.0)
 NO_COMPARISON = ("no comparison", "")
+#: The overlay layer sits on the photo in one grid cell; clicks go through it to the photo's events.
+OVERLAY_CSS = (
+    f"<style>.{css('frame-overlay')}{{pointer-events:none}}"
+    f".{css('frame-overlay')} svg{{display:block;width:100%;height:auto}}</style>"
+)
+
+
+@dataclass(frozen=True)
+class _View:
+    """How the shown part of a frame maps to the screen."""
+
+    #: Canvas pixels per frame pixel: overlays are drawn at this scale (deep zooms draw them larger).
+    scale: float
+    #: The size overlays are drawn at.
+    canvas: tuple[int, int]
+    #: The part of the canvas shown, ``(x, y, width, height)`` in canvas pixels.
+    box: tuple[float, float, float, float]
+    #: The size on screen.
+    shown: tuple[int, int]
 
 
 def _normalised_position(event: dict[str, Any], display_size: tuple[int, int]) -> tuple[float, float] | None:
@@ -109,7 +130,8 @@ def info_card_html(annotation: Annotation, frame_object: Any, frame: int, task_r
 class FrameExplorer(SnapshotMixin, widgets.VBox):
     """A label row's frames with overlays, for visual label QA.
 
-    Shows the frame image with the row's objects drawn over it, a frame slider and play button (videos,
+    Shows the frame's photo with the row's objects in a vector layer over it (SVG: changing what is drawn
+    sends a few kilobytes, not a new picture, and outlines stay sharp when zoomed), a frame slider and play button (videos,
     image groups), per-class visibility toggles, a confidence threshold, colour-by, and a comparison with
     another label branch. Clicking the image selects the topmost object under the pointer and shows its
     info card (clicking again selects the object beneath); the mouse wheel zooms at the pointer, dragging
@@ -181,12 +203,12 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         self.add_class(css("frame-explorer"))
 
         self.frames: RowFrames | None = None
-        #: The picture shown now (after overlays, crop and scaling), and its size.
-        self.displayed: Image.Image | None = None
+        self._view: _View | None = None
+        self._displayed: Image.Image | None = None
         #: Opened rows (or their opening in the background), by ``id`` of the row object.
         self._row_sources: dict[int, RowFrames | Future] = {}
         self._compare_sources: dict[tuple[str, str], RowFrames | None] = {}
-        self._canvases: OrderedDict[tuple, Image.Image] = OrderedDict()
+        self._photos: OrderedDict[tuple, bytes] = OrderedDict()
         self._canvas_scale = 1.0
         self._press: tuple[float, float] | None = None
         self._dragged = False
@@ -203,8 +225,15 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
     def _build_widgets(self, review: bool) -> None:
         self.title = widgets.HTML()
         self.title.add_class(css("frame-title"))
-        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="100%", height="auto"))
+        # Photo and overlay share one grid cell, without the widgets' usual margins, so they cover each other.
+        self.image = widgets.Image(
+            format="jpeg", layout=widgets.Layout(max_width="100%", height="auto", grid_area="frame", margin="0")
+        )
         self.image.add_class(css("frame-image"))
+        self.overlay = widgets.HTML(layout=widgets.Layout(grid_area="frame", margin="0"))
+        self.overlay.add_class(css("frame-overlay"))
+        self.stage = widgets.GridBox([self.image, self.overlay], layout=widgets.Layout(grid_template_areas='"frame"'))
+        self.stage.add_class(css("frame-stage"))
         self.info_card = widgets.HTML("<i>Click an object to inspect it.</i>")
         self.info_card.add_class(css("info-card"))
 
@@ -261,7 +290,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
 
         navigation = widgets.HBox([self.play, self.slider, self.prev_row_button, self.next_row_button])
         view = widgets.HBox(
-            [self.image, self.info_card],
+            [self.stage, self.info_card],
             layout=widgets.Layout(align_items="flex-start"),
         )
         self.info_card.layout = widgets.Layout(min_width="220px", max_width="320px", padding="0 0 0 8px")
@@ -372,7 +401,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
             self.status.failure(f"Opening row {index + 1}", error)
             return
         self.frames = source
-        self._canvases.clear()
+        self._photos.clear()
         last = source.frame_count - 1
         self._syncing = True
         try:
@@ -545,47 +574,75 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         shown_width = min(self.display_width, width)
         return shown_width, max(1, round(height * shown_width / width))
 
-    def _canvas(self, picture: Image.Image, scale: float) -> Image.Image:
-        style = self.style()
-        other = self._compare_source()
-        key = (id(self.frames), self.frame, scale, style, self.selected, self.compare_branch, self.mismatches_only)
-        found = self._canvases.get(key)
-        if found is not None:
-            self._canvases.move_to_end(key)
-            return found
-        size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-        base = picture if size == picture.size else picture.resize(size, Image.Resampling.BILINEAR)
-        annotations = self.frames.annotations(self.frame)
-        if other is not None:
-            painter = ComparePainter(style, mismatches_only=self.mismatches_only)
-            canvas = painter.draw(base, annotations, other.annotations(self.frame))
-        else:
-            canvas = PillowPainter(style).draw(base, annotations, selected=self.selected)
-        self._canvases[key] = canvas
-        while len(self._canvases) > CANVAS_CACHE_SIZE:
-            self._canvases.popitem(last=False)
-        return canvas
-
-    def render(self) -> Image.Image | None:
-        """Draw the shown frame into the image widget now; returns the picture shown."""
-        if self.frames is None:
-            return None
-        picture = self.frames.image(self.frame)
-        shown_w, shown_h = self._base_size(picture)
+    def _view_of(self, picture: Image.Image) -> _View:
+        shown = self._base_size(picture)
         x0, y0, x1, y1 = self.viewport
-        scale = min(shown_w / (picture.width * (x1 - x0)), MAX_CANVAS_SIDE / max(picture.size))
-        self._canvas_scale = scale
-        canvas = self._canvas(picture, scale)
-        if self.viewport != FULL_VIEW:
-            box = (round(x0 * canvas.width), round(y0 * canvas.height), round(x1 * canvas.width), round(y1 * canvas.height))
-            canvas = canvas.crop(box)
-        if canvas.size != (shown_w, shown_h):
-            canvas = canvas.resize((shown_w, shown_h), Image.Resampling.BILINEAR)
-        self.displayed = canvas
-        self.image.value = encode_image(canvas, "JPEG")
+        scale = min(shown[0] / (picture.width * (x1 - x0)), MAX_CANVAS_SIDE / max(picture.size))
+        cw, ch = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
+        return _View(scale, (cw, ch), (x0 * cw, y0 * ch, (x1 - x0) * cw, (y1 - y0) * ch), shown)
+
+    def _marks(self, canvas: tuple[int, int]) -> tuple[Style, list[Annotation], str | None]:
+        """What to draw on the shown frame at ``canvas`` size: the style, the objects and the selection."""
+        style = self.style()
+        annotations = self.frames.annotations(self.frame)
+        other = self._compare_source()
+        if other is None:
+            return style, annotations, self.selected
+        compare = ComparePainter(style, mismatches_only=self.mismatches_only)
+        return compare.overlay_style, compare.outcomes(annotations, other.annotations(self.frame), *canvas), None
+
+    def _photo(self, picture: Image.Image, view: _View) -> bytes:
+        """The shown part of the frame's photo as JPEG (remembered: overlay changes send no new photo)."""
+        key = (id(self.frames), self.frame, self.viewport, view.shown)
+        found = self._photos.get(key)
+        if found is not None:
+            self._photos.move_to_end(key)
+            return found
+        x0, y0, x1, y1 = self.viewport
+        region = (x0 * picture.width, y0 * picture.height, x1 * picture.width, y1 * picture.height)
+        if region != (0, 0, *picture.size) or view.shown != picture.size:
+            picture = picture.resize(view.shown, Image.Resampling.BILINEAR, box=region)
+        found = self._photos[key] = encode_image(picture, "JPEG")
+        while len(self._photos) > PHOTO_CACHE_SIZE:
+            self._photos.popitem(last=False)
+        return found
+
+    def render(self) -> None:
+        """Show the frame now: its photo in ``image`` and its overlays in the ``overlay`` layer above it."""
+        if self.frames is None:
+            return
+        picture = self.frames.image(self.frame)
+        view = self._view_of(picture)
+        style, annotations, selected = self._marks(view.canvas)
+        overlay = SvgPainter(style).draw(view.canvas, annotations, selected=selected, view=view.box, display_size=view.shown)
+        self.image.value = self._photo(picture, view)
+        self.overlay.value = OVERLAY_CSS + overlay
+        self._view, self._canvas_scale, self._displayed = view, view.scale, None
         self._update_title()
         self._prefetch_frames()
-        return canvas
+
+    @property
+    def displayed(self) -> Image.Image | None:
+        """The picture shown now with its overlays drawn in (what a snapshot shows), or ``None`` before the first.
+
+        The browser lays the overlay layer over the photo; this draws the same marks into the picture
+        with the Pillow painter, on first use after each change.
+        """
+        view = self._view
+        if view is None or self.frames is None:
+            return None
+        if self._displayed is None:
+            picture = self.frames.image(self.frame)
+            style, annotations, selected = self._marks(view.canvas)
+            base = picture if view.canvas == picture.size else picture.resize(view.canvas, Image.Resampling.BILINEAR)
+            canvas = PillowPainter(style).draw(base, annotations, selected=selected)
+            if self.viewport != FULL_VIEW:
+                x, y, w, h = view.box
+                canvas = canvas.crop((round(x), round(y), round(x + w), round(y + h)))
+            if canvas.size != view.shown:
+                canvas = canvas.resize(view.shown, Image.Resampling.BILINEAR)
+            self._displayed = canvas
+        return self._displayed
 
     def _render_safely(self) -> None:
         try:
@@ -752,9 +809,9 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         if kind == "keydown":
             self.press_key(str(event.get("key", "")))
             return
-        if self.frames is None or self.displayed is None:
+        if self.frames is None or self._view is None:
             return
-        where = _normalised_position(event, self.displayed.size)
+        where = _normalised_position(event, self._view.shown)
         if where is None:
             return
         x0, y0, x1, y1 = self.viewport
@@ -764,7 +821,7 @@ class FrameExplorer(SnapshotMixin, widgets.VBox):
         elif kind == "mouseup" and self._press is not None:
             du, dv = where[0] - self._press[0], where[1] - self._press[1]
             self._press = None
-            width, height = self.displayed.size
+            width, height = self._view.shown
             if max(abs(du) * width, abs(dv) * height) > DRAG_THRESHOLD_PX:
                 self._dragged = True
                 self.pan(-du * (x1 - x0), -dv * (y1 - y0))

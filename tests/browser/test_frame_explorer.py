@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from io import BytesIO
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 from test_explorers import VISUAL_QA, XSS_TITLE, setup_cell, workspace_with_hostile_row
 
@@ -122,4 +124,55 @@ def test_gallery_renders_and_a_clicked_crop_opens_in_the_explorer(lab, demo_work
     expect(card).to_contain_text("Spoon")
     expect(lab.widget(page, "encord-nb-frame-title")).to_contain_text("coffee.png")
     lab.screenshot(page, "opened-in-explorer", show=card)
+    assert not lab.page_errors, lab.page_errors
+
+
+def _pixel(png: bytes, x: float, y: float) -> tuple[int, int, int]:
+    return Image.open(BytesIO(png)).convert("RGB").getpixel((int(x), int(y)))
+
+
+def test_overlay_layer_lies_on_the_photo_and_changes_without_a_new_photo(lab, demo_workspace, tmp_path):
+    # Given the cat photo in a frame explorer
+    workspace = workspace_with_hostile_row(demo_workspace, tmp_path)
+    name = lab.write_notebook("overlay_layer.ipynb", [
+        explorer_setup_cell(workspace, demo_workspace),
+        "explorer = FrameExplorer(rows['chelsea.png'], project=project, review=False)\nexplorer",
+    ])  # fmt: skip
+    page = lab.open_notebook(name)
+    lab.run_all(page)
+    image = lab.widget(page, "encord-nb-frame-image")
+    layer = page.locator(".encord-nb-frame-overlay svg")
+    expect(layer).to_be_visible()
+    face = json.loads(lab.run_python(page, (
+        "import json\n"
+        "from encord_nb.models import to_pixels\n"
+        "a = next(a for a in explorer.frames.annotations(0) if a.class_name == 'Cat face')\n"
+        "print(json.dumps({'box': to_pixels(a.coordinates, 451, 300), 'colour': a.colour}))"
+    )))  # fmt: skip
+
+    for width in (1280, 520):  # the notebook's width, then a window narrower than the photo
+        page.set_viewport_size({"width": width, "height": 900})
+        image.scroll_into_view_if_needed()
+        # Then the vector layer covers exactly the photo, however wide the page draws it
+        photo_box, layer_box = image.bounding_box(), layer.bounding_box()
+        for side in ("x", "y", "width", "height"):
+            assert abs(photo_box[side] - layer_box[side]) < 0.5, (width, photo_box, layer_box)
+        lab.screenshot(page, f"overlay-{width}px", show=image)
+    # And at full size the face box's one-pixel left outline is on the photo's pixels where the label says
+    page.set_viewport_size({"width": 1280, "height": 900})
+    image.scroll_into_view_if_needed()
+    photo_box = image.bounding_box()
+    assert round(photo_box["width"]) == 451
+    x0, y0, x1, y1 = face["box"]
+    shot = page.screenshot(clip=photo_box)
+    outline, beside = _pixel(shot, x0, (y0 + y1) / 2), _pixel(shot, x0 - 2, (y0 + y1) / 2)
+    assert max(abs(a - b) for a, b in zip(outline, face["colour"])) <= 40, (outline, face["colour"])
+    assert max(abs(a - b) for a, b in zip(beside, face["colour"])) > 40, beside
+
+    # When a class is hidden, the layer changes but the photo the page holds stays the same bytes
+    photo_before, outline = lab.image_fingerprint(image), layer.locator(f"rect[stroke='#{'%02x%02x%02x' % tuple(face['colour'])}']")
+    assert outline.count() == 1
+    lab.run_python(page, "explorer.toggle_class('Cat face')")
+    expect(outline).to_have_count(0)
+    assert lab.image_fingerprint(image) == photo_before
     assert not lab.page_errors, lab.page_errors

@@ -6,6 +6,7 @@ import base64
 import io
 import re
 import time
+import xml.etree.ElementTree as ElementTree
 
 import ipywidgets as widgets
 import pytest
@@ -21,6 +22,7 @@ from .conftest import XSS_TITLE
 #: The manual-label colour of ``colour_by="source"`` and the false-negative colour of comparisons.
 MANUAL_COLOUR = Style().manual_colour
 FN_COLOUR = (255, 187, 0)
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def photo(name: str) -> Image.Image:
@@ -31,6 +33,12 @@ def photo(name: str) -> Image.Image:
 
 def annotation(explorer: FrameExplorer, class_name: str):
     return next(a for a in explorer.frames.annotations(explorer.frame) if a.class_name == class_name)
+
+
+def overlay_svg(explorer: FrameExplorer) -> ElementTree.Element:
+    """The SVG element of the explorer's overlay layer (after its style sheet)."""
+    markup = explorer.overlay.value
+    return ElementTree.fromstring(markup[markup.index("<svg"):])
 
 
 def box_left_edge(explorer: FrameExplorer, class_name: str) -> tuple[int, int]:
@@ -96,10 +104,17 @@ def test_first_frame_carries_the_overlays_where_the_labels_say(chelsea):
     corner = empty_pixel(chelsea)
     assert shown.getpixel(corner) == photo("chelsea.png").getpixel(corner)
     assert "chelsea.png" in chelsea.title.value and "4 of 4 objects shown" in chelsea.title.value
+    # And the browser gets the bare photo plus a vector layer of the same size holding the face box
+    sent = Image.open(io.BytesIO(chelsea.image.value)).convert("RGB")
+    assert max(abs(a - b) for a, b in zip(sent.getpixel(box_left_edge(chelsea, "Cat face")), face.colour)) > 40
+    layer = overlay_svg(chelsea)
+    assert (layer.get("width"), layer.get("height"), layer.get("viewBox")) == ("451", "300", "0 0 451 300")
+    face_hex = "#%02x%02x%02x" % face.colour
+    assert any(r.get("stroke") == face_hex for r in layer.iter(f"{SVG}rect"))
 
 
 def test_class_toggles_hide_and_show_classes(chelsea):
-    first = chelsea.image.value
+    first, photo_sent = chelsea.overlay.value, chelsea.image.value
     edge, face_colour = box_left_edge(chelsea, "Cat face"), annotation(chelsea, "Cat face").colour
     # When the user switches the "Cat face" toggle off
     toggle = next(t for t in chelsea.class_toggles.children if t.description == "Cat face")
@@ -108,13 +123,15 @@ def test_class_toggles_hide_and_show_classes(chelsea):
     assert chelsea.hidden_classes == ("Cat face",)
     assert chelsea.displayed.getpixel(edge) != face_colour
     assert "3 of 4 objects shown" in chelsea.title.value
+    # And only the overlay layer changed: the browser gets no new photo
+    assert chelsea.overlay.value != first and chelsea.image.value == photo_sent
     # When "Hide all" then "Show all" are clicked
     chelsea.hide_all_button.click()
     assert "0 of 4 objects shown" in chelsea.title.value
     assert all(not t.value for t in chelsea.class_toggles.children)
     chelsea.show_all_button.click()
-    # Then every class is back and the picture is the first one again
-    assert chelsea.hidden_classes == () and chelsea.image.value == first
+    # Then every class is back and the overlay is the first one again
+    assert chelsea.hidden_classes == () and chelsea.overlay.value == first
 
 
 def test_number_keys_toggle_classes_in_ontology_order(chelsea, ipyevent):
@@ -158,9 +175,9 @@ def test_compare_with_the_predictions_branch_marks_missed_objects(rows_by_title,
     assert {a.class_name for a in explorer.visible_annotations()} == {"Cup", "Spoon"}
     assert len(explorer.visible_annotations()) == 3
     # When only mismatches are shown, the matched cup is left out of the picture
-    with_matches = explorer.image.value
+    with_matches, photo_sent = explorer.overlay.value, explorer.image.value
     explorer.mismatches_only = True
-    assert explorer.image.value != with_matches
+    assert explorer.overlay.value != with_matches and explorer.image.value == photo_sent
     assert explorer.displayed.getpixel(points[len(points) // 2]) == FN_COLOUR
     # When comparison is switched off, the plain overlays come back
     explorer.compare_branch = None
