@@ -275,9 +275,16 @@ def _(value: PointCoordinates, width: int, height: int) -> PixelPoint:
 
 @to_pixels.register
 def _(value: BoundingBox, width: int, height: int) -> Any:
-    if isinstance(value, RotatableBoundingBox):
+    if type(value) is not BoundingBox and isinstance(value, RotatableBoundingBox):  # isinstance on models is slow
         return _rotated_corners(value, width, height)
-    return _px(value.x, width), _px(value.y, height), _px(value.x + value.w, width), _px(value.y + value.h, height)
+    x, y = value.x, value.y
+    # _px inlined: frames hold hundreds of boxes
+    return (
+        math.floor(x * width + 0.5),
+        math.floor(y * height + 0.5),
+        math.floor((x + value.w) * width + 0.5),
+        math.floor((y + value.h) * height + 0.5),
+    )
 
 
 def _rotated_corners(box: RotatableBoundingBox, width: int, height: int) -> list[PixelPoint]:

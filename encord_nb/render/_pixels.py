@@ -113,6 +113,9 @@ def clip_box(box: PixelBox, width: int, height: int) -> PixelBox | None:
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
+# to_pixels' own conversion of boxes, looked up once (frames hold hundreds of boxes).
+_box_pixels = to_pixels.dispatch(BoundingBox)
+
 #: How many image sizes an annotation remembers its pixel shape for.
 PIXEL_CACHE_SIZES = 4
 
@@ -143,7 +146,7 @@ def pixel_shape(coordinates: Any, width: int, height: int) -> PixelShape:
         TypeError: ``coordinates`` is not a geometry this toolkit draws.
     """
     if type(coordinates) is BoundingBox:  # the common case first: isinstance on models is slow
-        return PixelShape("area", box=clip_box(to_pixels(coordinates, width, height), width, height))
+        return PixelShape("area", box=clip_box(_box_pixels(coordinates, width, height), width, height))
     if isinstance(coordinates, RotatableBoundingBox):
         return PixelShape("area", polygons=[[to_pixels(coordinates, width, height)]])
     if isinstance(coordinates, BoundingBox):

@@ -31,15 +31,6 @@ def drawing_order(annotations: Sequence[Annotation], selected: str | None) -> li
     return [a for a in annotations if a.object_hash != selected] + [a for a in annotations if a.object_hash == selected]
 
 
-def fill_opacity(style: Style, shape: PixelShape, extra: float = 0.0) -> float:
-    """How strongly a shape is filled: masks by ``mask_opacity``, areas by ``fill_opacity``, others not."""
-    if shape.kind == "mask":
-        return min(style.mask_opacity + extra, 1.0)
-    if shape.kind == "area":
-        return min(style.fill_opacity + extra, 1.0)
-    return 0.0
-
-
 class Mark(NamedTuple):
     """One object as painters draw it on an image of one size."""
 
@@ -63,21 +54,18 @@ def plan(style: Style, annotations: Iterable[Annotation], width: int, height: in
         [((10, 8, 60, 48), 2, 'Cat')]
     """
     line_width = style.line_width_for(width, height)
+    # Areas are filled by fill_opacity, masks by mask_opacity, other shapes not; the selection more strongly.
+    fills = {"area": style.fill_opacity, "mask": style.mask_opacity}
+    colour_of, label_text, show_labels = style.colour_of, style.label_text, style.show_labels
+    size = (width, height)
     marks = []
     for annotation in drawing_order(style.visible(annotations), selected):
-        shape = annotation_shape(annotation, width, height)
-        chosen = annotation.object_hash == selected
-        label = None
-        if style.show_labels and shape.extent() is not None:
-            label = style.label_text(annotation)
-        marks.append(
-            Mark(
-                annotation,
-                shape,
-                style.colour_of(annotation),
-                line_width * HIGHLIGHT_WIDTH_FACTOR if chosen else line_width,
-                fill_opacity(style, shape, HIGHLIGHT_EXTRA_FILL if chosen else 0.0),
-                label,
-            )
-        )
+        shape = annotation._pixels.get(size) or annotation_shape(annotation, width, height)
+        lw, fill = line_width, fills.get(shape.kind, 0.0)
+        if annotation.object_hash == selected:
+            lw *= HIGHLIGHT_WIDTH_FACTOR
+            if shape.kind in fills:
+                fill = min(fill + HIGHLIGHT_EXTRA_FILL, 1.0)
+        label = label_text(annotation) if show_labels and shape.extent() is not None else None
+        marks.append(Mark(annotation, shape, colour_of(annotation), lw, fill, label))
     return marks

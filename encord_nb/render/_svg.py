@@ -81,74 +81,54 @@ def _mask_image(shape: PixelShape, width: int, height: int, colour: Colour | str
     )
 
 
-def _area(mark: Mark, width: int, height: int) -> list[str]:
-    shape, colour, lw = mark.shape, _rgb(mark.colour), mark.line_width
-    out = []
-    if shape.box is not None:
+def _dot(point: tuple[int, int], colour: Colour | str, lw: int) -> str:
+    fill, ring = _hex_pair(colour)
+    return f'<circle cx="{point[0]}" cy="{point[1]}" r="{point_radius(lw)}" fill="{fill}" stroke="{ring}" stroke-width="1"/>'
+
+
+def _write(out: list[str], mark: Mark, width: int, height: int) -> None:
+    """Append the elements of one mark (the document's defaults: no fill, round joins)."""
+    shape, lw, colour = mark.shape, mark.line_width, _rgb(mark.colour)
+    kind = shape.kind
+    if kind == "area" and shape.box is not None:
         x0, y0, x1, y1 = shape.box
         if mark.fill > 0:
-            out.append(
-                f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{colour}" '
-                f'fill-opacity="{_number(mark.fill)}"/>'
-            )
+            out.append(f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{colour}" fill-opacity="{_number(mark.fill)}"/>')
         if x1 - x0 <= 2 * lw or y1 - y0 <= 2 * lw:  # the outline covers the whole box
             out.append(f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{colour}"/>')
         else:  # a stroke is centred on its path: inset by half a stroke, it covers the box's edge pixels
             half = lw / 2
             out.append(
                 f'<rect x="{_number(x0 + half)}" y="{_number(y0 + half)}" width="{x1 - x0 - lw}" '
-                f'height="{y1 - y0 - lw}" fill="none" stroke="{colour}" stroke-width="{lw}"/>'
+                f'height="{y1 - y0 - lw}" stroke="{colour}" stroke-width="{lw}"/>'
             )
-        return out
-    rings = [ring for polygon in shape.polygons or [] for ring in polygon if len(ring) > 1]
-    if not rings:
-        return out
-    path = " ".join(f"M{_points(ring)}Z" for ring in rings)
-    fill = f'fill="{colour}" fill-opacity="{_number(mark.fill)}" fill-rule="evenodd"' if mark.fill > 0 else 'fill="none"'
-    out.append(f'<path d="{path}" {fill} stroke="{colour}" stroke-width="{lw}" stroke-linejoin="round"/>')
-    return out
-
-
-def _dot(point: tuple[int, int], colour: Colour | str, lw: int) -> str:
-    x, y = point
-    return (
-        f'<circle cx="{x}" cy="{y}" r="{point_radius(lw)}" fill="{_rgb(colour)}" '
-        f'stroke="{_hex_pair(colour)[1]}" stroke-width="1"/>'
-    )
-
-
-def _mark(mark: Mark, width: int, height: int) -> list[str]:
-    shape, lw = mark.shape, mark.line_width
-    if shape.kind == "area":
-        return _area(mark, width, height)
-    if shape.kind == "mask":
-        return [_mask_image(shape, width, height, mark.colour, mark.fill)] if mark.fill > 0 else []
-    points = shape.points or []
-    colour = _rgb(mark.colour)
-    if shape.kind == "line":
-        return [
-            f'<polyline points="{_points(points)}" fill="none" stroke="{colour}" stroke-width="{lw}" '
-            'stroke-linejoin="round" stroke-linecap="round"/>'
-        ]
-    if shape.kind == "point":
-        return [_dot(points[0], mark.colour, lw)]
-    if shape.kind == "skeleton":
+    elif kind == "area":
+        rings = [ring for polygon in shape.polygons or [] for ring in polygon if len(ring) > 1]
+        if rings:
+            path = " ".join(f"M{_points(ring)}Z" for ring in rings)
+            fill = f' fill="{colour}" fill-opacity="{_number(mark.fill)}" fill-rule="evenodd"' if mark.fill > 0 else ""
+            out.append(f'<path d="{path}"{fill} stroke="{colour}" stroke-width="{lw}"/>')
+    elif kind == "mask":
+        if mark.fill > 0:
+            out.append(_mask_image(shape, width, height, mark.colour, mark.fill))
+    elif kind == "line":
+        out.append(f'<polyline points="{_points(shape.points or [])}" stroke="{colour}" stroke-width="{lw}" stroke-linecap="round"/>')
+    elif kind == "point":
+        out.append(_dot(shape.points[0], mark.colour, lw))
+    elif kind == "skeleton":
+        points = shape.points or []
         visible = shape.visible or [True] * len(points)
-        out = [
-            f'<line x1="{points[a][0]}" y1="{points[a][1]}" x2="{points[b][0]}" y2="{points[b][1]}" '
-            f'stroke="{colour}" stroke-width="{lw}"/>'
-            for a, b in mark.annotation.skeleton_edges
-            if a < len(points) and b < len(points) and visible[a] and visible[b]
-        ]
-        return out + [_dot(p, mark.colour, lw) for p, seen in zip(points, visible) if seen]
-    return []
+        for a, b in mark.annotation.skeleton_edges:
+            if a < len(points) and b < len(points) and visible[a] and visible[b]:
+                (ax, ay), (bx, by) = points[a], points[b]
+                out.append(f'<line x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}" stroke="{colour}" stroke-width="{lw}"/>')
+        out += [_dot(p, mark.colour, lw) for p, seen in zip(points, visible) if seen]
 
 
-def _labels(marks: list[Mark], width: int, height: int, font_size: int) -> list[str]:
+def _write_labels(out: list[str], marks: list[Mark], width: int, height: int, font_size: int) -> None:
     placer = LabelPlacer(width, height)
     pad_x, pad_y = LABEL_PADDING
     baseline = pad_y + text_ascent(font_size)
-    out = []
     for mark in marks:
         if mark.label is None:
             continue
@@ -160,7 +140,6 @@ def _labels(marks: list[Mark], width: int, height: int, font_size: int) -> list[
             f'<text x="{x + pad_x}" y="{y + baseline}" textLength="{max(w - 2 * pad_x, 1)}" '
             f'lengthAdjust="spacingAndGlyphs" fill="{ink}">{escape(mark.label)}</text></g>'
         )
-    return out
 
 
 class SvgPainter:
@@ -173,7 +152,7 @@ class SvgPainter:
         >>> from encord_nb.models import BoundingBox, Shape
         >>> box = Annotation("o1", "Cat", "F1", Shape.BOUNDING_BOX, BoundingBox(x=0.25, y=0.25, w=0.5, h=0.5))
         >>> svg = SvgPainter(show_labels=False, fill_opacity=0).draw((8, 8), [box])
-        >>> '<rect x="2.5" y="2.5" width="3" height="3" fill="none" stroke="#ff00ff" stroke-width="1"/>' in svg
+        >>> '<rect x="2.5" y="2.5" width="3" height="3" stroke="#ff00ff" stroke-width="1"/>' in svg
         True
     """
 
@@ -204,13 +183,15 @@ class SvgPainter:
         width, height = image if isinstance(image, tuple) else upright(image).size
         vx, vy, vw, vh = view or (0, 0, width, height)
         shown_w, shown_h = display_size or (round(vw), round(vh))
-        marks = plan(self.style, annotations, width, height, selected)
-        body = [part for mark in marks for part in _mark(mark, width, height)]
-        body += _labels(marks, width, height, self.style.font_size_for(width, height))
-        return (
+        font_size = self.style.font_size_for(width, height)
+        out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
             f'viewBox="{_number(vx)} {_number(vy)} {_number(vw)} {_number(vh)}" preserveAspectRatio="none" '
-            f'font-family="{LABEL_FONT}" font-size="{self.style.font_size_for(width, height)}">'
-            + "".join(body)
-            + "</svg>"
-        )
+            f'fill="none" stroke-linejoin="round" font-family="{LABEL_FONT}" font-size="{font_size}">'
+        ]
+        marks = plan(self.style, annotations, width, height, selected)
+        for mark in marks:
+            _write(out, mark, width, height)
+        _write_labels(out, marks, width, height, font_size)
+        out.append("</svg>")
+        return "".join(out)

@@ -193,13 +193,16 @@ class LabelPlacer:
             yield inside + h * k
             yield y0 - h * (k + 1)
 
-    def _free(self, x0: int, y0: int, x1: int, y1: int, columns: range) -> bool:
-        c, buckets = self.cell, self._buckets
+    def _free(self, x0: int, y0: int, x1: int, y1: int, cx0: int, cx1: int) -> bool:
+        """Whether no placed label overlaps the slot; ``cx0..cx1`` are its columns of buckets."""
+        c, get = self.cell, self._buckets.get
         for cy in range(y0 // c, (y1 - 1) // c + 1):
-            for cx in columns:
-                for ox0, oy0, ox1, oy1 in buckets.get((cx, cy), ()):
-                    if ox0 < x1 and ox1 > x0 and oy0 < y1 and oy1 > y0:
-                        return False
+            for cx in range(cx0, cx1 + 1):
+                found = get((cx, cy))
+                if found:
+                    for ox0, oy0, ox1, oy1 in found:
+                        if ox0 < x1 and ox1 > x0 and oy0 < y1 and oy1 > y0:
+                            return False
         return True
 
     def place(self, extent: PixelBox, w: int, h: int) -> tuple[int, int]:
@@ -208,27 +211,24 @@ class LabelPlacer:
         # Every slot shares one column span; only the top edge changes from slot to slot.
         x0 = min(max(extent[0], 0), max(self.width - w, 0))
         x1 = x0 + w
-        columns = range(x0 // c, (x1 - 1) // c + 1)
+        cx0, cx1 = x0 // c, (x1 - 1) // c
         lowest = max(self.height - h, 0)
-        first = min(max(extent[1] - h, 0), lowest)
-        top = first
-        if not self._free(x0, first, x1, first + h, columns):  # most labels take their first slot
-            tried = {first}
+        top = min(max(extent[1] - h, 0), lowest)
+        if not self._free(x0, top, x1, top + h, cx0, cx1):  # most labels take their first slot
+            tried = {top}
             for raw in self._tops(extent, h):
                 y0 = min(max(raw, 0), lowest)
-                if y0 in tried:
-                    continue
-                tried.add(y0)
-                if self._free(x0, y0, x1, y0 + h, columns):
-                    top = y0
-                    break
+                if y0 not in tried:
+                    tried.add(y0)
+                    if self._free(x0, y0, x1, y0 + h, cx0, cx1):
+                        top = y0
+                        break
         slot = (x0, top, x1, top + h)
         for cy in range(top // c, (top + h - 1) // c + 1):
-            for cx in columns:
-                key = (cx, cy)
-                found = buckets.get(key)
+            for cx in range(cx0, cx1 + 1):
+                found = buckets.get((cx, cy))
                 if found is None:
-                    buckets[key] = [slot]
+                    buckets[(cx, cy)] = [slot]
                 else:
                     found.append(slot)
         return x0, top
