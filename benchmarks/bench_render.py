@@ -8,8 +8,8 @@ on the machine) and ratios to the floor (encoding the bare photo as JPEG, qualit
 The frame explorer sends what the browser shows in two layers: the photo as JPEG and the overlays
 as SVG markup the page lays over it (``SvgPainter``):
 
-* ``widget layers, new frame``: encode the photo, then write the overlay markup of annotation objects
-  never drawn before (their pixel geometry is converted): the CPU cost of a new frame.
+* ``widget layers, new frame``: write the overlay markup of annotation objects never drawn before
+  (their pixel geometry is converted), then encode the photo: the CPU cost of a new frame.
 * ``widget overlay only, redraw``: a class toggled, an object selected: markup only, no photo.
 
 Drawing into the picture (``PillowPainter``: snapshots, ``show()``, gallery tiles) and encoding it:
@@ -129,52 +129,57 @@ def main() -> None:
     thickness = painter.style.line_width_for(*image.size)
 
     vector = SvgPainter(fill_opacity=0)
-    # Every "new frame" round draws annotation objects never drawn before (built ahead, untimed).
-    fresh = iter([annotations() for _ in range(6 * (args.rounds + 1))])
+    seeds = iter(range(1, 10**6))
 
-    def floor() -> bytes:
+    def new_frame_objects() -> list[Annotation]:
+        # Annotation objects never drawn before, built just before the round (untimed), as the
+        # explorer builds a frame's objects from its label row just before drawing them.
+        return annotations(next(seeds))
+
+    def floor(_=None) -> bytes:
         return encode_image(image, quality=QUALITY)
 
-    def layers() -> tuple[bytes, str]:
-        return encode_image(image, quality=QUALITY), vector.draw(image.size, next(fresh))
+    def layers(anns: list[Annotation]) -> tuple[str, bytes]:
+        # In the explorer's order: the overlay markup, then the photo.
+        return vector.draw(image.size, anns), encode_image(image, quality=QUALITY)
 
-    def new_frame() -> bytes:
-        return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
+    def raster(anns: list[Annotation]) -> bytes:
+        return encode_image(painter.draw(image, anns), quality=QUALITY)
 
-    def cold() -> bytes:
+    def cold(anns: list[Annotation]) -> bytes:
         clear_label_cache()
-        return encode_image(painter.draw(image, next(fresh)), quality=QUALITY)
+        return raster(anns)
 
+    # name -> (what each round is given, built untimed; the timed work)
     variants = {
-        "floor: encode bare photo (Pillow)": floor,
-        "widget layers, new frame": layers,
-        "widget overlay only, redraw": lambda: vector.draw(image.size, anns),
-        "  widget overlay only, new frame": lambda: vector.draw(image.size, next(fresh)),
-        "raster, new frame + encode": new_frame,
-        "raster, new frame, label caches cleared": cold,
-        "raster, redraw + encode": lambda: encode_image(painter.draw(image, anns), quality=QUALITY),
-        "raster + 25 % fills, redraw + encode": lambda: encode_image(filled.draw(image, anns), quality=QUALITY),
+        "floor: encode bare photo (Pillow)": (None, floor),
+        "widget layers, new frame": (new_frame_objects, layers),
+        "widget overlay only, redraw": (None, lambda _: vector.draw(image.size, anns)),
+        "  widget overlay only, new frame": (new_frame_objects, lambda fresh: vector.draw(image.size, fresh)),
+        "raster, new frame + encode": (new_frame_objects, raster),
+        "raster, new frame, label caches cleared": (new_frame_objects, cold),
+        "raster, redraw + encode": (None, lambda _: raster(anns)),
+        "raster + 25 % fills, redraw + encode": (None, lambda _: encode_image(filled.draw(image, anns), quality=QUALITY)),
     }
     try:
         sv_run, sv_floor, sv_draw = supervision_runner(image, anns, thickness)
-        variants["supervision (OpenCV) draw + encode"] = sv_run
-        variants["floor: encode bare photo (OpenCV)"] = sv_floor
-        variants["  supervision, draw only"] = sv_draw
+        variants["supervision (OpenCV) draw + encode"] = (None, lambda _: sv_run())
+        variants["floor: encode bare photo (OpenCV)"] = (None, lambda _: sv_floor())
+        variants["  supervision, draw only"] = (None, lambda _: sv_draw())
     except ImportError as error:
         print(f"supervision / OpenCV missing ({error}): pip install -e '.[test]'")
 
-    # The annotation sets built ahead are many small objects; keep the collector from re-scanning
-    # them in every round (an artefact of building them ahead, not a cost of drawing).
     gc.collect()
     gc.freeze()
     wall: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
-    for name, run in variants.items():
-        run()  # warm up imports and what lives for the whole session (fonts, glyphs)
+    for setup, run in variants.values():
+        run(setup and setup())  # warm up imports and what lives for the whole session (fonts, glyphs)
     for _ in range(args.rounds):
-        for name, run in variants.items():
+        for name, (setup, run) in variants.items():
+            given = setup and setup()
             start_wall, start_cpu = time.perf_counter(), time.process_time()
-            run()
+            run(given)
             wall[name].append(time.perf_counter() - start_wall)
             cpu[name].append(time.process_time() - start_cpu)
 

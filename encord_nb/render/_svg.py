@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from html import escape
 from typing import Iterable
 
@@ -30,7 +31,7 @@ from ._colour import Colour, parse_colour, text_colour_on
 from ._pixels import PixelShape, area_mask, upright
 from ._plan import Mark, plan, point_radius
 from ._style import Style
-from ._text import LABEL_PADDING, LabelPlacer, label_size, text_ascent
+from ._text import LABEL_CACHE_ENTRIES, LABEL_PADDING, LabelPlacer, label_size, text_ascent
 
 #: The font labels are written in; each label is stretched to the width the Pillow painter gives it.
 LABEL_FONT = "sans-serif"
@@ -41,9 +42,14 @@ ViewBox = tuple[float, float, float, float]
 _hex: dict[Colour | str, tuple[str, str]] = {}
 
 
+def _colour_key(colour: Colour | str) -> Colour | str:
+    """``colour`` as a dictionary key (a list of channels becomes a tuple)."""
+    return colour if isinstance(colour, (tuple, str)) else tuple(colour)
+
+
 def _hex_pair(colour: Colour | str) -> tuple[str, str]:
     """``colour`` and the label text colour on it, as ``#rrggbb`` (a frame uses a handful of colours)."""
-    key = colour if isinstance(colour, (tuple, str)) else tuple(colour)
+    key = _colour_key(colour)
     found = _hex.get(key)
     if found is None:
         rgb = parse_colour(key)
@@ -87,26 +93,24 @@ def _dot(point: tuple[int, int], colour: Colour | str, lw: int) -> str:
 
 
 def _write(out: list[str], mark: Mark, width: int, height: int) -> None:
-    """Append the elements of one mark (the document's defaults: no fill, round joins)."""
+    """Append the elements of one mark (the document's defaults: no fill, even-odd areas, round joins)."""
     shape, lw, colour = mark.shape, mark.line_width, _rgb(mark.colour)
     kind = shape.kind
     if kind == "area" and shape.box is not None:
         x0, y0, x1, y1 = shape.box
         if mark.fill > 0:
             out.append(f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{colour}" fill-opacity="{_number(mark.fill)}"/>')
-        if x1 - x0 <= 2 * lw or y1 - y0 <= 2 * lw:  # the outline covers the whole box
-            out.append(f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{colour}"/>')
-        else:  # a stroke is centred on its path: inset by half a stroke, it covers the box's edge pixels
-            half = lw / 2
-            out.append(
-                f'<rect x="{_number(x0 + half)}" y="{_number(y0 + half)}" width="{x1 - x0 - lw}" '
-                f'height="{y1 - y0 - lw}" stroke="{colour}" stroke-width="{lw}"/>'
-            )
+        # The outline as a filled ring on pixel edges: exactly the pixels Pillow's outline covers, and
+        # crisp (a stroke is centred on its path and would need half-pixel coordinates).
+        outline = f"M{x0},{y0}H{x1}V{y1}H{x0}Z"
+        if x1 - x0 > 2 * lw and y1 - y0 > 2 * lw:  # else the outline covers the whole box
+            outline += f"M{x0 + lw},{y0 + lw}V{y1 - lw}H{x1 - lw}V{y0 + lw}Z"
+        out.append(f'<path d="{outline}" fill="{colour}"/>')
     elif kind == "area":
         rings = [ring for polygon in shape.polygons or [] for ring in polygon if len(ring) > 1]
         if rings:
             path = " ".join(f"M{_points(ring)}Z" for ring in rings)
-            fill = f' fill="{colour}" fill-opacity="{_number(mark.fill)}" fill-rule="evenodd"' if mark.fill > 0 else ""
+            fill = f' fill="{colour}" fill-opacity="{_number(mark.fill)}"' if mark.fill > 0 else ""
             out.append(f'<path d="{path}"{fill} stroke="{colour}" stroke-width="{lw}"/>')
     elif kind == "mask":
         if mark.fill > 0:
@@ -125,21 +129,29 @@ def _write(out: list[str], mark: Mark, width: int, height: int) -> None:
         out += [_dot(p, mark.colour, lw) for p, seen in zip(points, visible) if seen]
 
 
+@lru_cache(maxsize=LABEL_CACHE_ENTRIES)
+def _label_markup(text: str, font_size: int, colour: Colour | str) -> tuple[int, int, str, str]:
+    """A label's size and the parts of its markup that do not depend on where it goes.
+
+    Returns ``(width, height, middle, tail)``: the markup is ``<g><rect x y`` + ``middle`` +
+    ``<text>``'s x and y + ``tail`` (labels repeat from object to object and frame to frame).
+    """
+    w, h = label_size(text, font_size)
+    background, ink = _hex_pair(colour)
+    middle = f'" width="{w}" height="{h}" fill="{background}"/><text x="'
+    tail = f'" textLength="{max(w - 2 * LABEL_PADDING[0], 1)}" lengthAdjust="spacingAndGlyphs" fill="{ink}">{escape(text)}</text></g>'
+    return w, h, middle, tail
+
+
 def _write_labels(out: list[str], marks: list[Mark], width: int, height: int, font_size: int) -> None:
     placer = LabelPlacer(width, height)
     pad_x, pad_y = LABEL_PADDING
     baseline = pad_y + text_ascent(font_size)
     for mark in marks:
-        if mark.label is None:
-            continue
-        w, h = label_size(mark.label, font_size)
-        x, y = placer.place(mark.shape.extent(), w, h)
-        background, ink = _hex_pair(mark.colour)
-        out.append(
-            f'<g><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{background}"/>'
-            f'<text x="{x + pad_x}" y="{y + baseline}" textLength="{max(w - 2 * pad_x, 1)}" '
-            f'lengthAdjust="spacingAndGlyphs" fill="{ink}">{escape(mark.label)}</text></g>'
-        )
+        if mark.label is not None:
+            w, h, middle, tail = _label_markup(mark.label, font_size, _colour_key(mark.colour))
+            x, y = placer.place(mark.shape.extent(), w, h)
+            out.append(f'<g><rect x="{x}" y="{y}{middle}{x + pad_x}" y="{y + baseline}{tail}')
 
 
 class SvgPainter:
@@ -152,7 +164,7 @@ class SvgPainter:
         >>> from encord_nb.models import BoundingBox, Shape
         >>> box = Annotation("o1", "Cat", "F1", Shape.BOUNDING_BOX, BoundingBox(x=0.25, y=0.25, w=0.5, h=0.5))
         >>> svg = SvgPainter(show_labels=False, fill_opacity=0).draw((8, 8), [box])
-        >>> '<rect x="2.5" y="2.5" width="3" height="3" stroke="#ff00ff" stroke-width="1"/>' in svg
+        >>> '<path d="M2,2H6V6H2ZM3,3V5H5V3Z" fill="#ff00ff"/>' in svg
         True
     """
 
@@ -187,7 +199,7 @@ class SvgPainter:
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w}" height="{shown_h}" '
             f'viewBox="{_number(vx)} {_number(vy)} {_number(vw)} {_number(vh)}" preserveAspectRatio="none" '
-            f'fill="none" stroke-linejoin="round" font-family="{LABEL_FONT}" font-size="{font_size}">'
+            f'fill="none" fill-rule="evenodd" stroke-linejoin="round" font-family="{LABEL_FONT}" font-size="{font_size}">'
         ]
         marks = plan(self.style, annotations, width, height, selected)
         for mark in marks:

@@ -170,7 +170,7 @@ def test_overlay_layer_lies_on_the_photo_and_changes_without_a_new_photo(lab, de
     assert max(abs(a - b) for a, b in zip(beside, face["colour"])) > 40, beside
 
     # When a class is hidden, the layer changes but the photo the page holds stays the same bytes
-    photo_before, outline = lab.image_fingerprint(image), layer.locator(f"rect[stroke='#{'%02x%02x%02x' % tuple(face['colour'])}']")
+    photo_before, outline = lab.image_fingerprint(image), layer.locator(f"path[fill='#{'%02x%02x%02x' % tuple(face['colour'])}']")
     assert outline.count() == 1
     lab.run_python(page, "explorer.toggle_class('Cat face')")
     expect(outline).to_have_count(0)

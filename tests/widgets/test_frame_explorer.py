@@ -110,7 +110,7 @@ def test_first_frame_carries_the_overlays_where_the_labels_say(chelsea):
     layer = overlay_svg(chelsea)
     assert (layer.get("width"), layer.get("height"), layer.get("viewBox")) == ("451", "300", "0 0 451 300")
     face_hex = "#%02x%02x%02x" % face.colour
-    assert any(r.get("stroke") == face_hex for r in layer.iter(f"{SVG}rect"))
+    assert any(outline.get("fill") == face_hex for outline in layer.iter(f"{SVG}path"))
 
 
 def test_class_toggles_hide_and_show_classes(chelsea):
