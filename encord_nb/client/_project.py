@@ -124,6 +124,11 @@ class Project:
         return self._transport.session
 
     @property
+    def _requests_settings(self):
+        """Timeouts and retries of this project's client (the media module retries as the API calls do)."""
+        return self._transport.settings
+
+    @property
     def record(self) -> ProjectModel:
         """The project record as a typed model."""
         return self._record

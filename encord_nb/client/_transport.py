@@ -153,6 +153,19 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def wait_before_retry(settings: RequestsSettings, attempt: int, retry_after: float | None, what: str) -> None:
+    """Sleep before retry number ``attempt`` (from 1): the server's ``Retry-After`` (capped) or a doubling back-off.
+
+    ``what`` names the request in the log; it must hold no secret (no signed query string).
+    """
+    if retry_after is not None:
+        wait = min(retry_after, settings.max_retry_after)
+    else:
+        wait = min(settings.backoff_factor * (2 ** (attempt - 1)), settings.max_backoff)
+    logger.info("retrying %s in %.2fs (attempt %d)", what, wait, attempt + 1)
+    time.sleep(wait)
+
+
 class Transport:
     """One pooled ``requests.Session`` with auth, retries and the mapping of errors to our tree.
 
@@ -335,12 +348,7 @@ class Transport:
             return response, trace_id
 
     def _wait(self, attempt: int, retry_after: float | None, method: str, url: str, why: str) -> None:
-        if retry_after is not None:
-            wait = min(retry_after, self.settings.max_retry_after)
-        else:
-            wait = min(self.settings.backoff_factor * (2 ** (attempt - 1)), self.settings.max_backoff)
-        logger.info("retrying %s %s after %s in %.2fs (attempt %d)", method, _public_url(url), why, wait, attempt + 1)
-        time.sleep(wait)
+        wait_before_retry(self.settings, attempt, retry_after, f"{method} {_public_url(url)} after {why}")
 
     def _json(self, response: requests.Response, trace_id: str) -> Any:
         try:

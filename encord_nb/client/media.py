@@ -48,6 +48,9 @@ from encord_nb.exceptions import (
     UsageError,
 )
 
+from ._constants import RETRY_STATUSES
+from ._transport import RequestsSettings, retry_after_seconds, wait_before_retry
+
 __all__ = [
     "DEFAULT_DISK_CACHE_BYTES",
     "DEFAULT_MAX_DISPLAY_SIDE",
@@ -276,6 +279,9 @@ class MediaFetcher:
         disk_bytes: bound of the disk cache.
         max_workers: prefetch threads.
         max_display_side: images are downscaled so their longest side is at most this (``None``: never).
+        timeout: seconds to connect and to wait between bytes.
+        settings: retries and back-off after a dropped connection, a 429 or a 5xx (the client's
+            ``RequestsSettings``; timeouts come from ``timeout``).
 
     Example:
         >>> fetcher = MediaFetcher(requests.Session(), resign=project._resign_media)  # doctest: +SKIP
@@ -294,11 +300,13 @@ class MediaFetcher:
         max_workers: int = PREFETCH_WORKERS,
         max_display_side: int | None = DEFAULT_MAX_DISPLAY_SIDE,
         timeout: float | tuple[float, float] = MEDIA_TIMEOUT_S,
+        settings: RequestsSettings | None = None,
     ):
         self.session = session
         self.resign = resign
         self.max_display_side = max_display_side
         self.timeout = timeout
+        self.settings = settings or RequestsSettings()
         self.images = _Lru(memory_bytes, _image_bytes)
         self.disk = _DiskCache(disk_dir, disk_bytes) if disk_dir is not None else None
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="encord-nb-media")
@@ -346,17 +354,35 @@ class MediaFetcher:
         return found
 
     def _get(self, url: str, what: str, extra_headers: dict[str, str] | None = None) -> requests.Response:
-        with self._lock:
-            self.requests_sent += 1
-        try:
-            # Built without the session's auth and cookies: API credentials never travel to storage.
-            headers = {k: v for k, v in self.session.headers.items() if k.lower() not in _PRIVATE_HEADERS}
-            prepared = requests.Request("GET", url, headers={**headers, **(extra_headers or {})}).prepare()
-            return self.session.send(
-                prepared, timeout=self.timeout, proxies=self._proxies(url), verify=self.session.verify, cert=self.session.cert
-            )
-        except requests.RequestException as error:
-            raise EncordConnectionError(f"Could not fetch the media of {what}: {type(error).__name__}.") from None
+        """GET ``url``, trying again after a dropped connection, a 429 or a 5xx (a GET is safe to repeat)."""
+        # Built without the session's auth and cookies: API credentials never travel to storage.
+        headers = {k: v for k, v in self.session.headers.items() if k.lower() not in _PRIVATE_HEADERS}
+        prepared = requests.Request("GET", url, headers={**headers, **(extra_headers or {})}).prepare()
+        settings, attempt = self.settings, 0
+        while True:
+            with self._lock:
+                self.requests_sent += 1
+            try:
+                reply = self.session.send(
+                    prepared, timeout=self.timeout, proxies=self._proxies(url), verify=self.session.verify, cert=self.session.cert
+                )
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if attempt < settings.connection_retries:
+                    attempt += 1
+                    wait_before_retry(settings, attempt, None, f"the media of {what} after {type(error).__name__}")
+                    continue
+                raise EncordConnectionError(
+                    f"Could not fetch the media of {what}: {type(error).__name__} after {attempt + 1} attempt(s)."
+                ) from None
+            except requests.RequestException as error:
+                raise EncordConnectionError(f"Could not fetch the media of {what}: {type(error).__name__}.") from None
+            if reply.status_code in RETRY_STATUSES and attempt < settings.max_retries:
+                attempt += 1
+                retry_after = retry_after_seconds(reply.headers.get("Retry-After"))
+                reply.close()
+                wait_before_retry(settings, attempt, retry_after, f"the media of {what} after HTTP {reply.status_code}")
+                continue
+            return reply
 
     def _fetch(self, key: tuple[str, str], url: str | None, byte_range: tuple[int, int] | None = None) -> requests.Response:
         """GET the file (or ``byte_range``, inclusive), re-signing the link once if it is refused."""

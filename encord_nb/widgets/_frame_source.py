@@ -104,7 +104,9 @@ def media_for(row: Any) -> MediaFetcher:
                 def resign(data_hash: str, image_hash: str) -> str:
                     return owner()._resign_media(data_hash, image_hash)
 
-                fetcher = _project_media[project] = MediaFetcher(project._session, resign=resign)
+                fetcher = _project_media[project] = MediaFetcher(
+                    project._session, resign=resign, settings=getattr(project, "_requests_settings", None)
+                )
             return fetcher
         if _shared_media is None:
             _shared_media = MediaFetcher(requests.Session())
