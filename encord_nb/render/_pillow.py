@@ -83,11 +83,15 @@ class PillowPainter:
         if shape.kind == "area":
             if shape.box is not None:
                 x0, y0, x1, y1 = shape.box
+                # An outline as wide as half the box covers all of it (ImageDraw's would spill out).
+                solid = x1 - x0 <= 2 * lw or y1 - y0 <= 2 * lw
                 if isinstance(colour, tuple):
                     # ImageDraw.rectangle's own calls for an RGB outline (lw >= 1), without its per-call checks.
                     core = canvas.draw
-                    core.draw_rectangle((x0, y0, x1 - 1, y1 - 1), core.draw_ink(colour), 0, lw)
-                else:  # a colour name or list someone put on an Annotation: let ImageDraw parse it
+                    core.draw_rectangle((x0, y0, x1 - 1, y1 - 1), core.draw_ink(colour), solid, lw)
+                elif solid:  # a colour name or list someone put on an Annotation: let ImageDraw parse it
+                    canvas.rectangle((x0, y0, x1 - 1, y1 - 1), fill=colour)
+                else:
                     canvas.rectangle((x0, y0, x1 - 1, y1 - 1), outline=colour, width=lw)
             else:
                 for polygon in shape.polygons or []:

@@ -35,6 +35,18 @@ def test_box_outline_lies_inside_the_box_pixel_exact(grey):
     assert np.array_equal(np.asarray(out), expected)
 
 
+@pytest.mark.parametrize("colour", [RED, "#dc1414"], ids=["rgb", "colour name"])
+@pytest.mark.parametrize(("w", "h", "line_width"), [(3, 30, 2), (4, 4, 2), (30, 1, 1), (6, 6, 3)])
+def test_an_outline_wider_than_half_the_box_covers_the_box_and_no_more(grey, colour, w, h, line_width):
+    # Given a box of w x h pixels at (10, 8), with a line at least half as wide as the box,
+    ann = box(0.1, 0.1, w / 100, h / 80, colour=colour)
+    out = PillowPainter(fill_opacity=0, show_labels=False, line_width=line_width).draw(grey, [ann])
+    # then exactly the box's pixels are red: the outline covers them all and spills nowhere.
+    expected = np.asarray(grey).copy()
+    expected[8 : 8 + h, 10 : 10 + w] = RED
+    assert np.array_equal(np.asarray(out), expected)
+
+
 def test_box_fill_blends_exactly_the_box(grey):
     # Given a 40 % fill, then every pixel of the box (and only those) is blended with the colour.
     ann = box(0.1, 0.1, 0.5, 0.5, colour=RED)

@@ -268,8 +268,7 @@ def test_box_outline_equals_the_pillow_painters_outline():
         ann = box(float(x), float(y), float(w), float(h), colour=GREEN)
         lw = int(rng.integers(1, 6))
         shape = pixel_shape(ann.coordinates, 120, 90)
-        # (Pillow's outline spills out of a box no wider than its line: not a case to compare against.)
-        if shape.box is None or min(shape.box[2] - shape.box[0], shape.box[3] - shape.box[1]) <= lw:
+        if shape.box is None:
             continue
         tried += 1
         root = parse(SvgPainter(fill_opacity=0, show_labels=False, line_width=lw).draw((120, 90), [ann]))
