@@ -8,24 +8,17 @@ masks on the same areas, labels in the same places (their glyphs come from diffe
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from encord_nb.models import (
-    BitmaskCoordinates,
-    BoundingBox,
-    PointCoordinates,
-    PolygonCoordinates,
-    PolylineCoordinates,
-    Shape,
-    SkeletonCoordinates,
-    SkeletonVertex,
-)
-from encord_nb.render import Annotation, PillowPainter, Style, SvgPainter, full_mask, pixel_shape
+from encord_nb.render import PillowPainter, Style, SvgPainter, full_mask, pixel_shape
+
+# tests/ is on the import path (its conftest): the renderer tests' annotation builders serve here too.
+from render._shapes import bitmask, box, point, polygon, polyline, skeleton
 
 pytestmark = pytest.mark.browser
 
@@ -36,34 +29,6 @@ W, H = 320, 240
 # Anti-aliased edges and fonts differ between the two; a blend differs by a rounding step at most.
 BLEND_TOLERANCE = 3
 EDGE_TOLERANCE = 40
-
-
-def box(x, y, w, h, *, name="Cat", object_hash="box", colour) -> Annotation:
-    return Annotation(object_hash, name, "F" + name, Shape.BOUNDING_BOX, BoundingBox(x=x, y=y, w=w, h=h), colour=colour)
-
-
-def polygon(*rings, name="Region", object_hash="poly", colour) -> Annotation:
-    """Rings of (x, y) fractions: the first is the outline, later ones holes."""
-    wire = [[[c for point in ring for c in point] for ring in rings]]
-    return Annotation(object_hash, name, "F" + name, Shape.POLYGON, PolygonCoordinates.from_wire(None, wire), colour=colour)
-
-
-def polyline(points, *, name="Edge", object_hash="line", colour) -> Annotation:
-    return Annotation(object_hash, name, "F" + name, Shape.POLYLINE, PolylineCoordinates.of(points), colour=colour)
-
-
-def point(x, y, *, name="Keypoint", object_hash="pt", colour) -> Annotation:
-    return Annotation(object_hash, name, "F" + name, Shape.POINT, PointCoordinates.of(x, y), colour=colour)
-
-
-def skeleton(points, edges, *, name="Face", object_hash="skel", colour) -> Annotation:
-    vertices = {str(i): SkeletonVertex(x=x, y=y, name=f"v{i}", visibility="visible") for i, (x, y) in enumerate(points)}
-    coordinates = SkeletonCoordinates(vertices)
-    return Annotation(object_hash, name, "F" + name, Shape.SKELETON, coordinates, colour=colour, skeleton_edges=tuple(edges))
-
-
-def bitmask(mask: np.ndarray, *, name="Mask", object_hash="mask", colour) -> Annotation:
-    return Annotation(object_hash, name, "F" + name, Shape.BITMASK, BitmaskCoordinates.from_mask(mask), colour=colour)
 
 
 def in_browser(chromium, svg: str, width: int = W, height: int = H) -> np.ndarray:
