@@ -18,7 +18,7 @@ from PIL import Image
 from encord_nb.render import PillowPainter, Style, SvgPainter, full_mask, pixel_shape
 
 # tests/ is on the import path (its conftest): the renderer tests' annotation builders serve here too.
-from render._shapes import bitmask, box, point, polygon, polyline, skeleton
+from render._shapes import bitmask, box, outline_pixels, point, polygon, polyline, skeleton
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +72,6 @@ def shrink(mask: np.ndarray, by: int) -> np.ndarray:
     return ~grow(~mask, by)
 
 
-def outline_pixels(box_px, line_width: int) -> np.ndarray:
-    x0, y0, x1, y1 = box_px
-    out = np.zeros((H, W), bool)
-    out[y0:y1, x0:x1] = True
-    out[y0 + line_width : y1 - line_width, x0 + line_width : x1 - line_width] = False
-    return out
-
-
 def nearest_difference(picture: np.ndarray, other: np.ndarray) -> np.ndarray:
     """Per pixel of ``picture``, the smallest colour difference to ``other``'s pixels at most one pixel away."""
     best = np.full(picture.shape[:2], 1 << 16)
@@ -117,7 +109,7 @@ def test_box_outlines_land_on_the_pillow_painters_pixels(chromium, line_width):
     pillow = with_pillow(style, anns)
     painted = np.zeros((H, W), bool)
     for ann in anns:
-        outline = outline_pixels(pixel_shape(ann.coordinates, W, H).box, line_width)
+        outline = outline_pixels(pixel_shape(ann.coordinates, W, H).box, line_width, W, H)
         painted |= outline
         # then every outline pixel has the box's colour in the browser, as in Pillow,
         assert (shot[outline] == ann.colour).all(), ann.object_hash

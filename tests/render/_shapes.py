@@ -60,3 +60,12 @@ def bitmask(mask: np.ndarray, *, name="Mask", object_hash="mask", **kw) -> Annot
 def changed(before: Image.Image, after: Image.Image) -> np.ndarray:
     """Boolean (height, width) array of pixels that differ."""
     return (np.asarray(before.convert("RGB"), dtype=np.int16) != np.asarray(after, dtype=np.int16)).any(axis=2)
+
+
+def outline_pixels(box_px, line_width: int, width: int, height: int) -> np.ndarray:
+    """Boolean (height, width) array of a ``line_width`` outline drawn inside ``box_px``, as Pillow draws it."""
+    x0, y0, x1, y1 = box_px
+    out = np.zeros((height, width), bool)
+    out[y0:y1, x0:x1] = True
+    out[y0 + line_width : y1 - line_width, x0 + line_width : x1 - line_width] = False
+    return out

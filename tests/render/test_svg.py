@@ -18,7 +18,7 @@ from encord_nb.render._colour import text_colour_on
 from encord_nb.render._plan import HIGHLIGHT_EXTRA_FILL, HIGHLIGHT_WIDTH_FACTOR, plan, point_radius
 from encord_nb.render._text import LABEL_PADDING, LabelPlacer, label_size
 
-from ._shapes import bitmask, box, changed, point, polygon, polyline, skeleton
+from ._shapes import bitmask, box, changed, outline_pixels, point, polygon, polyline, skeleton
 
 SVG = "{http://www.w3.org/2000/svg}"
 RED, BLUE, GREEN = (220, 20, 20), (20, 40, 220), (30, 160, 40)
@@ -124,21 +124,14 @@ def colour_of(element: ET.Element, root: ET.Element) -> tuple[int, int, int] | N
 
 
 def edge_rings(element: ET.Element, root: ET.Element) -> list[list[tuple[float, float]]]:
-    """The rings bounding what a rect or a straight-edged path paints (a stroked rect: its stroke's two edges)."""
+    """The rings bounding what a filled rect or a straight-edged filled path paints."""
+    # A stroke paints half a line beyond its rings, off the pixel edges: box marks are filled, never stroked.
+    assert not paints(element, root, "stroke"), f"a stroked {element.tag}"
     if element.tag == SVG + "path":
-        # A stroked path paints half a line beyond its rings: box outlines are filled rings or stroked rects.
-        assert not paints(element, root, "stroke"), "a box drawn as a stroked path"
         return path_rings(element.attrib["d"])
     assert element.tag == SVG + "rect", element.tag
     x, y, w, h = rect_of(element)
-    if paints(element, root, "fill"):
-        return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)]]
-    half = float(element.attrib["stroke-width"]) / 2
-    if half > 0.5:  # a wide stroke has square outer corners only with mitred joins (Pillow's are square)
-        assert inherited(element, root, "stroke-linejoin") in ("miter", "miter-clip"), "rounded box corners"
-    outer = [(x - half, y - half), (x + w + half, y - half), (x + w + half, y + h + half), (x - half, y + h + half)]
-    inner = [(x + half, y + half), (x + half, y + h - half), (x + w - half, y + h - half), (x + w - half, y + half)]
-    return [outer, inner] if w > 2 * half and h > 2 * half else [outer]
+    return [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)]]
 
 
 def coverage(rings, rule: str, width: int, height: int) -> np.ndarray:
@@ -174,15 +167,6 @@ def paint_of(root: ET.Element, colour, width: int, height: int):
         else:
             translucent.append((opacity, covered))
     return opaque, translucent
-
-
-def frame_pixels(box_px, line_width: int, width: int, height: int) -> np.ndarray:
-    """The pixels of a ``line_width`` outline drawn inside ``box_px``, as Pillow draws it."""
-    x0, y0, x1, y1 = box_px
-    out = np.zeros((height, width), bool)
-    out[y0:y1, x0:x1] = True
-    out[y0 + line_width : y1 - line_width, x0 + line_width : x1 - line_width] = False
-    return out
 
 
 def box_order(root: ET.Element) -> list[tuple[int, int, int]]:
@@ -240,7 +224,7 @@ def test_an_image_gives_its_upright_size():
     # then the overlay is for the upright 80 x 100 picture.
     root = parse(SvgPainter(show_labels=False, fill_opacity=0, line_width=1).draw(turned, [box(0, 0, 1, 1, colour=RED)]))
     assert (num(root, "width"), num(root, "height")) == (80, 100)
-    assert np.array_equal(paint_of(root, RED, 80, 100)[0], frame_pixels((0, 0, 80, 100), 1, 80, 100))
+    assert np.array_equal(paint_of(root, RED, 80, 100)[0], outline_pixels((0, 0, 80, 100), 1, 80, 100))
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -254,7 +238,7 @@ def test_box_outline_covers_the_edge_pixels_inside_the_box(line_width):
     # then what is painted, crisp and opaque, is exactly a frame line_width wide inside the box's pixels.
     opaque, translucent = paint_of(root, RED, 100, 80)
     assert translucent == []
-    assert np.array_equal(opaque, frame_pixels(pixel_shape(ann.coordinates, 100, 80).box, line_width, 100, 80))
+    assert np.array_equal(opaque, outline_pixels(pixel_shape(ann.coordinates, 100, 80).box, line_width, 100, 80))
     assert box_order(root) == [RED]
 
 
@@ -288,7 +272,7 @@ def test_box_fill_covers_exactly_the_box_under_the_outline():
     expected[box_px[1] : box_px[3], box_px[0] : box_px[2]] = True
     assert opacity == pytest.approx(0.4)
     assert np.array_equal(filled, expected)
-    assert np.array_equal(opaque, frame_pixels(box_px, 1, 100, 80))
+    assert np.array_equal(opaque, outline_pixels(box_px, 1, 100, 80))
     # The outline comes after the fill (on top of it).
     order = [float(e.attrib.get("fill-opacity", 1)) for e in marks(root)]
     assert order[0] == pytest.approx(0.4) and order[-1] == 1
@@ -457,8 +441,8 @@ def test_selected_object_is_drawn_last_thicker_and_more_strongly_filled():
     lw = 2 * HIGHLIGHT_WIDTH_FACTOR
     red_outline, (red_fill,) = paint_of(chosen, RED, 100, 80)
     blue_outline, (blue_fill,) = paint_of(chosen, BLUE, 100, 80)
-    assert np.array_equal(red_outline, frame_pixels(pixel_shape(first.coordinates, 100, 80).box, lw, 100, 80))
-    assert np.array_equal(blue_outline, frame_pixels(pixel_shape(second.coordinates, 100, 80).box, 2, 100, 80))
+    assert np.array_equal(red_outline, outline_pixels(pixel_shape(first.coordinates, 100, 80).box, lw, 100, 80))
+    assert np.array_equal(blue_outline, outline_pixels(pixel_shape(second.coordinates, 100, 80).box, 2, 100, 80))
     # and its fill stronger.
     assert blue_fill[0] == pytest.approx(0.25) and red_fill[0] == pytest.approx(0.25 + HIGHLIGHT_EXTRA_FILL)
     assert paint_of(plain, RED, 100, 80)[1][0][0] == pytest.approx(0.25)
